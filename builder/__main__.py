@@ -1,0 +1,5 @@
+"""``python -m builder`` runs the ``portal`` command."""
+
+from builder.cli import main
+
+main()

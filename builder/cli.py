@@ -1,0 +1,214 @@
+"""The ``portal`` command: a thin shell that parses options and calls the library.
+
+Every :class:`~builder.errors.BuilderError` becomes exit status 1 with its message; usage
+errors exit 2 (click's convention); anything unexpected keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import http.server
+import logging
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from builder import __version__
+from builder.config import BuildConfig
+from builder.errors import BuilderError
+
+log = logging.getLogger("builder")
+
+_root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Project folder holding content/, mappings/ and mkdocs.yml.",
+)
+_strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="portal")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems and the result.")
+@click.option("-v", "--verbose", is_flag=True, help="Print debugging detail.")
+def cli(quiet: bool, verbose: bool) -> None:
+    """Build and query the offline ITSM guidance portal.
+
+    \b
+    Examples:
+      portal check                 validate content/ and mappings/
+      portal build                 build site/ (open site/index.html)
+      portal serve                 serve site/ on 127.0.0.1 and rebuild on change
+      portal export --format json  the alignment graph as node-link JSON
+    """
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("portal: %(message)s"))
+    logger = logging.getLogger("builder")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level)
+    logger.propagate = False
+    logging.getLogger("mkdocs").setLevel(logging.ERROR if not verbose else logging.DEBUG)
+
+
+@cli.command()
+@_root_option
+@_strict_option
+@click.option(
+    "--site-dir", type=click.Path(path_type=Path), help="Output folder [default: ROOT/site]."
+)
+def build(root: Path, strict: bool, site_dir: Path | None) -> None:
+    """Build site/ from content/ and mappings/, atomically.
+
+    A failed build leaves the previous site/ exactly as it was.
+    """
+    from builder.pipeline import build as run_build
+
+    cfg = BuildConfig.from_root(root, site_dir=site_dir, strict=strict)
+    result = _run(run_build, cfg)
+    _print_warnings(result.check.problems)
+    timings = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+    total = sum(result.timings.values())
+    click.echo(
+        f"Built {result.pages} pages from {len(result.check.corpus.by_id)} nodes and "
+        f"{len(result.check.corpus.mappings)} mappings in {total:.2f}s ({timings})."
+    )
+    click.echo(str(result.site_index))
+
+
+@cli.command()
+@_root_option
+@_strict_option
+def check(root: Path, strict: bool) -> None:
+    """Validate content/ and mappings/; write nothing."""
+    from builder.pipeline import check as run_check
+
+    result = _run(run_check, BuildConfig.from_root(root, strict=strict))
+    _print_warnings(result.problems)
+    click.echo(
+        f"OK: {len(result.corpus.by_id)} nodes, {len(result.corpus.mappings)} mappings, "
+        f"{result.graph.number_of_edges()} edges."
+    )
+
+
+@cli.command()
+@_root_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "graphml", "csv"]),
+    default="json",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to a file instead of stdout.",
+)
+def export(root: Path, fmt: str, out: Path | None) -> None:
+    """Export the graph: json (node-link), graphml (Gephi, yEd) or csv (edges)."""
+    from builder.export import export_graph
+    from builder.fsutil import write_text
+    from builder.pipeline import check as run_check
+
+    result = _run(run_check, BuildConfig.from_root(root))
+    text = export_graph(result.graph, fmt)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_text(out, text)
+        click.echo(f"Wrote {out}", err=True)
+
+
+@cli.command()
+@_root_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind; loopback unless told otherwise.",
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--interval", default=1.0, show_default=True, type=float, help="Seconds between change checks."
+)
+def serve(root: Path, host: str, port: int, interval: float) -> None:
+    """Build, serve site/ over HTTP, and rebuild when content changes."""
+    import functools
+
+    from builder.pipeline import build as run_build
+
+    cfg = BuildConfig.from_root(root)
+    _run(run_build, cfg)
+    handler = functools.partial(_QuietHandler, directory=str(cfg.site_dir))
+    server = http.server.ThreadingHTTPServer((host, port), handler)
+    watcher = threading.Thread(target=_watch, args=(cfg, interval), daemon=True)
+    watcher.start()
+    click.echo(
+        f"Serving {cfg.site_dir} at http://{host}:{server.server_address[1]}/ (Ctrl+C stops)"
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+def main() -> None:
+    """Run the CLI."""
+    cli(prog_name="portal")
+
+
+# -----------------------------------------------------------------------------
+
+
+def _run(func: Any, cfg: BuildConfig) -> Any:
+    try:
+        return func(cfg)
+    except BuilderError as e:
+        raise click.ClickException(str(e)) from e
+
+
+def _print_warnings(problems: list[Any]) -> None:
+    for p in problems:
+        click.echo(str(p), err=True)
+
+
+def _snapshot(cfg: BuildConfig) -> dict[Path, float]:
+    paths = [cfg.mkdocs_config]
+    for folder in (cfg.content_dir, cfg.mappings_dir):
+        if folder.is_dir():
+            paths.extend(p for p in folder.rglob("*") if p.is_file())
+    return {p: p.stat().st_mtime for p in paths if p.exists()}
+
+
+def _watch(cfg: BuildConfig, interval: float) -> None:
+    from builder.pipeline import build as run_build
+
+    last = _snapshot(cfg)
+    while True:
+        time.sleep(interval)
+        now = _snapshot(cfg)
+        if now == last:
+            continue
+        last = now
+        click.echo("Change detected; rebuilding ...", err=True)
+        try:
+            run_build(cfg)
+            click.echo("Rebuilt.", err=True)
+        except BuilderError as e:
+            click.echo(f"{e}\nThe previous site is still served.", err=True)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve files, logging requests at debug level only."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug(format, *args)

@@ -1,0 +1,169 @@
+"""Read content/**/*.md into :class:`~builder.model.Guidance` records.
+
+Each file is front matter between ``---`` lines, then a Markdown body. Every problem is
+collected with its ``path:line``; a file whose front matter cannot be read yields no node.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from builder.config import BuildConfig
+from builder.errors import Problem, SourceLocation, sort_problems
+from builder.load.schema import FRONT_MATTER, check_fields
+from builder.load.yamlutil import LineDict, load_yaml, yaml_error_position
+from builder.model import Guidance, Link, Section
+
+__all__ = ["count_words", "load_content", "parse_guidance"]
+
+log = logging.getLogger(__name__)
+
+FENCE = re.compile(r"^\s*(```|~~~)")
+HEADING = re.compile(r"^##[ \t]+(.+?)[ \t]*#*[ \t]*$")
+LINK = re.compile(r"\[\[([^\]|]+?)(?:\|([^\]]+))?\]\]")
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019-]*")
+TAG = re.compile(r"<[^>]+>")
+
+
+def load_content(cfg: BuildConfig) -> tuple[list[Guidance], list[Problem]]:
+    """Read every Markdown file under ``cfg.content_dir``.
+
+    Returns:
+        The nodes in path order, and every problem found while reading them.
+    """
+    nodes: list[Guidance] = []
+    problems: list[Problem] = []
+    if not cfg.content_dir.is_dir():
+        loc = SourceLocation(cfg.relpath(cfg.content_dir), 1)
+        return nodes, [Problem(loc, "no-content", "content folder not found")]
+    for path in sorted(cfg.content_dir.rglob("*.md")):
+        node, found = parse_guidance(path.read_bytes(), cfg.relpath(path))
+        problems.extend(found)
+        if node is not None:
+            nodes.append(node)
+    log.debug("read %d content files", len(nodes))
+    return nodes, problems
+
+
+def parse_guidance(raw: bytes, path: str) -> tuple[Guidance | None, list[Problem]]:
+    """Parse one content file's bytes; ``path`` is used in messages only."""
+    problems: list[Problem] = []
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        msg = f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start}); save the file as UTF-8"
+        return None, [Problem(SourceLocation(path, line), "encoding", msg)]
+    text = text.removeprefix("\ufeff")
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        msg = "missing front matter: the file must start with a '---' line"
+        return None, [Problem(SourceLocation(path, 1), "no-front-matter", msg)]
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        msg = "front matter is not closed: add a '---' line after it"
+        return None, [Problem(SourceLocation(path, 1), "no-front-matter", msg)]
+    try:
+        data = load_yaml("\n".join(lines[1:end]), line_offset=1)
+    except yaml.YAMLError as e:
+        line, col, reason = yaml_error_position(e, line_offset=1)
+        msg = f"invalid front matter: {reason} (column {col})"
+        return None, [Problem(SourceLocation(path, line), "bad-yaml", msg)]
+    if not isinstance(data, LineDict):
+        msg = f"front matter must be a mapping of fields; got {type(data).__name__}"
+        return None, [Problem(SourceLocation(path, 2), "bad-yaml", msg)]
+    problems.extend(check_fields(data, FRONT_MATTER, path))
+    node_id = data.get("id")
+    problems = sort_problems(problems)
+    if not isinstance(node_id, str) or not node_id:
+        return None, problems
+    body_line = end + 2
+    body = "\n".join(lines[end + 1 :])
+    sections, links = _scan_body(body, path, body_line)
+    node = Guidance(
+        id=node_id,
+        kind=_str(data, "kind"),
+        title=_str(data, "title") or node_id,
+        summary=_str(data, "summary"),
+        source=SourceLocation(path, 1),
+        framework=_str(data, "framework") or None,
+        parent=_str(data, "parent") or None,
+        aliases=_strs(data, "aliases"),
+        editions=_strs(data, "editions"),
+        edition_notes=_str(data, "edition_notes") or None,
+        order=data["order"] if isinstance(data.get("order"), int) else None,
+        sources=_strs(data, "sources"),
+        former_ids=_strs(data, "former_ids"),
+        body=body,
+        body_line=body_line,
+        sections=tuple(sections),
+        links=tuple(links),
+        words=count_words(body),
+        field_lines=tuple(sorted(data.key_lines.items())),
+    )
+    return node, problems
+
+
+def count_words(body: str) -> int:
+    """Count the words of a Markdown body, leaving out code, HTML tags, headings and link ids.
+
+    >>> count_words("## Scope\\nTwo words [[a-b|here]].\\n```\\nnot counted\\n```")
+    3
+    """
+    words = 0
+    for line, in_code in _lines(body):
+        if in_code or line.lstrip().startswith("#"):
+            continue
+        line = LINK.sub(lambda m: m.group(2) or "link", line)
+        words += len(WORD.findall(TAG.sub(" ", line)))
+    return words
+
+
+def _scan_body(body: str, path: str, first_line: int) -> tuple[list[Section], list[Link]]:
+    sections: list[Section] = []
+    links: list[Link] = []
+    for offset, (line, in_code) in enumerate(_lines(body)):
+        if in_code:
+            continue
+        loc = SourceLocation(path, first_line + offset)
+        heading = HEADING.match(line)
+        if heading:
+            sections.append(Section(heading.group(1), loc))
+        for m in LINK.finditer(line):
+            text = m.group(2).strip() if m.group(2) else None
+            links.append(Link(m.group(1).strip(), text, loc))
+    return sections, links
+
+
+def _lines(body: str) -> Iterator[tuple[str, bool]]:
+    """Yield each line with whether it sits inside a fenced code block (fences included)."""
+    in_code = False
+    for line in body.split("\n"):
+        if FENCE.match(line):
+            in_code = not in_code
+            yield line, True
+            continue
+        yield line, in_code
+
+
+def _str(data: LineDict, key: str) -> str:
+    value: Any = data.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _strs(data: LineDict, key: str) -> tuple[str, ...]:
+    value: Any = data.get(key)
+    if isinstance(value, list):
+        return tuple(str(v) for v in value if isinstance(v, str))
+    return ()
+
+
+def content_files(cfg: BuildConfig) -> list[Path]:
+    """Return the content files a build reads, in order."""
+    return sorted(cfg.content_dir.rglob("*.md")) if cfg.content_dir.is_dir() else []

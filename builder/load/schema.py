@@ -1,0 +1,250 @@
+"""Declarative schemas: the field specs of front matter and mapping records, and the kinds.
+
+A schema is a table of :class:`Field` specs; :func:`check_fields` turns a parsed YAML mapping
+into problems (missing, wrong type, bad choice, out of range, unknown key), each at the line of
+the key concerned.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from builder.errors import WARNING, Problem, SourceLocation
+from builder.load.yamlutil import LineDict
+from builder.model import RELATIONS
+
+__all__ = [
+    "FRONT_MATTER",
+    "KINDS",
+    "MAPPING_RECORD",
+    "Field",
+    "KindSpec",
+    "check_fields",
+    "did_you_mean",
+]
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """The spec of one key: its type, whether it is required, and its allowed values."""
+
+    name: str
+    type: type
+    required: bool = False
+    choices: Sequence[str] = ()
+    min: int | None = None
+    max: int | None = None
+    pattern: re.Pattern[str] | None = None
+    pattern_text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class KindSpec:
+    """What a kind of node must have: ``##`` sections, a minimum body length, a parent."""
+
+    sections: tuple[str, ...] = ()
+    min_words: int = 0
+    needs_framework: bool = True
+    needs_parent: bool = False
+
+
+_PROCESS_SECTIONS = (
+    "Purpose and objectives",
+    "Scope",
+    "Key concepts",
+    "Activities",
+    "Roles and responsibilities",
+    "Inputs, outputs and interfaces",
+    "Metrics",
+    "Common pitfalls",
+    "In practice",
+)
+
+KINDS: dict[str, KindSpec] = {
+    "framework": KindSpec(("Overview", "Structure", "Where to start"), 300),
+    "stage": KindSpec(
+        (
+            "Purpose",
+            "Inputs and outputs",
+            "Processes and functions",
+            "Roles involved",
+            "Handover to the next stage",
+        ),
+        350,
+        needs_parent=True,
+    ),
+    "phase": KindSpec(
+        (
+            "Purpose",
+            "Inputs and outputs",
+            "Service management functions",
+            "Management reviews",
+            "How it connects to the other phases",
+        ),
+        300,
+        needs_parent=True,
+    ),
+    "process": KindSpec(_PROCESS_SECTIONS, 450, needs_parent=True),
+    "function": KindSpec(_PROCESS_SECTIONS, 450, needs_parent=True),
+    "smf": KindSpec(
+        (
+            "Purpose",
+            "Key questions",
+            "Processes and activities",
+            "Deliverables",
+            "Accountability and role types",
+            "Management reviews",
+            "Inputs and outputs",
+            "Metrics",
+            "Common pitfalls",
+            "In practice",
+        ),
+        450,
+        needs_parent=True,
+    ),
+    "review": KindSpec(
+        (
+            "Purpose",
+            "When it happens",
+            "Inputs",
+            "Who attends",
+            "Decisions and outputs",
+            "Checklist",
+        ),
+        300,
+        needs_parent=True,
+    ),
+    "role": KindSpec(("Mission", "Responsibilities", "Skills"), 150, needs_framework=False),
+    "task": KindSpec(
+        (
+            "When to use",
+            "Before you start",
+            "Steps",
+            "Decision points",
+            "Done when",
+            "Checklist",
+            "Pitfalls",
+        ),
+        200,
+        needs_framework=False,
+    ),
+    "milestone": KindSpec(),
+    "accountability": KindSpec(),
+    "product": KindSpec(),
+    "accelerator": KindSpec(),
+    "maturity-level": KindSpec(),
+    "capability": KindSpec(),
+    "case-study": KindSpec(needs_framework=False),
+    "guide": KindSpec(needs_framework=False),
+}
+
+_ID = {"pattern": ID_PATTERN, "pattern_text": "lowercase letters, digits and single hyphens"}
+
+FRONT_MATTER: tuple[Field, ...] = (
+    Field("id", str, required=True, **_ID),  # type: ignore[arg-type]
+    Field("kind", str, required=True, choices=tuple(KINDS)),
+    Field("title", str, required=True),
+    Field("summary", str, required=True),
+    Field("framework", str),
+    Field("parent", str),
+    Field("aliases", list),
+    Field("editions", list),
+    Field("edition_notes", str),
+    Field("order", int),
+    Field("sources", list),
+    Field("former_ids", list),
+)
+
+MAPPING_RECORD: tuple[Field, ...] = (
+    Field("source", str, required=True),
+    Field("target", str, required=True),
+    Field("relation", str, required=True, choices=RELATIONS),
+    Field("strength", int, required=True, min=1, max=10),
+    Field("basis", str, required=True, choices=("syntactic", "semantic", "functional")),
+    Field("rationale", str, required=True),
+    Field("notes", str),
+    Field("sources", list),
+)
+
+_TYPE_NAMES = {str: "a string", int: "an integer", list: "a list of strings"}
+
+
+def check_fields(
+    data: LineDict, specs: Sequence[Field], path: str, what: str = "front matter"
+) -> Iterator[Problem]:
+    """Yield a problem for every key of ``data`` that breaks ``specs``.
+
+    Missing required keys are reported at the start of the mapping; everything else at the
+    line of its key. Unknown keys are warnings.
+    """
+    known = {f.name for f in specs}
+    start = SourceLocation(path, data.line)
+    for spec in specs:
+        if spec.name not in data or data[spec.name] is None:
+            if spec.required:
+                yield Problem(
+                    start, "missing-field", f"{what} is missing required field {spec.name!r}"
+                )
+            continue
+        yield from _check_value(
+            spec, data[spec.name], SourceLocation(path, data.line_of(spec.name))
+        )
+    for key in data:
+        if key not in known:
+            hint = did_you_mean(str(key), known)
+            yield Problem(
+                SourceLocation(path, data.line_of(key)),
+                "unknown-field",
+                f"unknown field {key!r} in {what} (ignored){hint}",
+                WARNING,
+            )
+
+
+def _check_value(spec: Field, value: Any, loc: SourceLocation) -> Iterator[Problem]:
+    if spec.type is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            yield Problem(
+                loc, "bad-type", f"{spec.name!r} must be a list of strings; got {value!r}"
+            )
+        return
+    if spec.type is int and (isinstance(value, bool) or not isinstance(value, int)):
+        yield Problem(loc, "bad-type", f"{spec.name!r} must be an integer; got {value!r}")
+        return
+    if spec.type is str and not isinstance(value, str):
+        yield Problem(loc, "bad-type", f"{spec.name!r} must be a string; got {value!r}")
+        return
+    if spec.type is str and not value.strip():
+        yield Problem(loc, "empty-field", f"{spec.name!r} must not be empty")
+        return
+    if spec.choices and value not in spec.choices:
+        choices = ", ".join(spec.choices)
+        hint = did_you_mean(value, spec.choices)
+        yield Problem(
+            loc, "bad-choice", f"{spec.name!r} must be one of: {choices}; got {value!r}{hint}"
+        )
+    if spec.min is not None and spec.max is not None and not spec.min <= value <= spec.max:
+        yield Problem(
+            loc,
+            "out-of-range",
+            f"{spec.name!r} must be between {spec.min} and {spec.max}; got {value!r}",
+        )
+    if spec.pattern is not None and not spec.pattern.match(value):
+        yield Problem(
+            loc, "bad-pattern", f"{spec.name!r} must be {spec.pattern_text}; got {value!r}"
+        )
+
+
+def did_you_mean(word: str, candidates: Sequence[str] | set[str]) -> str:
+    """Return ``"; did you mean 'x'?"`` for the closest candidate, or ``""``.
+
+    >>> did_you_mean("proces", ["process", "phase"])
+    "; did you mean 'process'?"
+    """
+    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""

@@ -1,0 +1,161 @@
+"""The data model: frozen records read from content/ and mappings/. No I/O here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from builder.errors import SourceLocation
+
+__all__ = [
+    "INVERSE",
+    "RELATIONS",
+    "Corpus",
+    "Guidance",
+    "Link",
+    "Mapping",
+    "MappingFile",
+    "Section",
+]
+
+#: The NIST IR 8477 set-theory relationships, and the relation each one reads as backwards.
+INVERSE: dict[str, str] = {
+    "equal": "equal",
+    "subset-of": "superset-of",
+    "superset-of": "subset-of",
+    "intersects-with": "intersects-with",
+    "no-relation": "no-relation",
+}
+RELATIONS: tuple[str, ...] = tuple(INVERSE)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A ``[[target|text]]`` link in a page body."""
+
+    target: str
+    text: str | None
+    location: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A ``## heading`` of a page body and where it is."""
+
+    title: str
+    location: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Guidance:
+    """One node of guidance: the front matter and body of one content file."""
+
+    id: str
+    kind: str
+    title: str
+    summary: str
+    source: SourceLocation
+    framework: str | None = None
+    parent: str | None = None
+    aliases: tuple[str, ...] = ()
+    editions: tuple[str, ...] = ()
+    edition_notes: str | None = None
+    order: int | None = None
+    sources: tuple[str, ...] = ()
+    former_ids: tuple[str, ...] = ()
+    body: str = ""
+    body_line: int = 1
+    sections: tuple[Section, ...] = ()
+    links: tuple[Link, ...] = ()
+    words: int = 0
+    #: 1-based line of each front-matter key, for messages about that key.
+    field_lines: tuple[tuple[str, int], ...] = ()
+
+    def line_of(self, key: str) -> SourceLocation:
+        """Return the location of front-matter ``key``, or of the file when absent."""
+        for name, line in self.field_lines:
+            if name == key:
+                return SourceLocation(self.source.path, line)
+        return self.source
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """One typed alignment record: ``source RELATION target``."""
+
+    source: str
+    target: str
+    relation: str
+    strength: int
+    basis: str
+    rationale: str
+    location: SourceLocation
+    notes: str | None = None
+    sources: tuple[str, ...] = ()
+    field_lines: tuple[tuple[str, int], ...] = ()
+
+    def line_of(self, key: str) -> SourceLocation:
+        """Return the location of ``key`` in this record, or of the record when absent."""
+        for name, line in self.field_lines:
+            if name == key:
+                return SourceLocation(self.location.path, line)
+        return self.location
+
+    def inverse(self) -> Mapping:
+        """Return the derived record read from target to source."""
+        return Mapping(
+            source=self.target,
+            target=self.source,
+            relation=INVERSE[self.relation],
+            strength=self.strength,
+            basis=self.basis,
+            rationale=self.rationale,
+            location=self.location,
+            notes=self.notes,
+            sources=self.sources,
+            field_lines=self.field_lines,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MappingFile:
+    """The header of one mappings file: the framework pair and the editions compared."""
+
+    location: SourceLocation
+    frameworks: tuple[tuple[str, str], ...]
+
+    @property
+    def framework_ids(self) -> tuple[str, ...]:
+        return tuple(fid for fid, _ in self.frameworks)
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """Everything read from the sources, in file order (duplicates included)."""
+
+    guidance: tuple[Guidance, ...] = ()
+    mappings: tuple[Mapping, ...] = ()
+    mapping_files: tuple[MappingFile, ...] = ()
+    by_id: dict[str, Guidance] = field(default_factory=dict, compare=False, hash=False)
+
+    @classmethod
+    def of(
+        cls,
+        guidance: tuple[Guidance, ...],
+        mappings: tuple[Mapping, ...] = (),
+        mapping_files: tuple[MappingFile, ...] = (),
+    ) -> Corpus:
+        """Return a corpus whose ``by_id`` holds the first node declared with each id."""
+        by_id: dict[str, Guidance] = {}
+        for g in guidance:
+            by_id.setdefault(g.id, g)
+        return cls(guidance, mappings, mapping_files, by_id)
+
+    def __iter__(self) -> Iterator[Guidance]:
+        return iter(self.by_id.values())
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self.by_id
+
+    def __getitem__(self, node_id: str) -> Guidance:
+        return self.by_id[node_id]

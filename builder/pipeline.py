@@ -1,0 +1,137 @@
+"""The one orchestrator: load -> graph -> validate -> render -> site.
+
+All reading and checking finishes before anything is written (mkdocs and pelican do the
+same), so a bad input never touches build/ or site/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from builder.config import BuildConfig
+from builder.errors import Problem, SiteBuildError
+from builder.fsutil import clean_dir
+from builder.graph import build_graph
+from builder.load import load_content, load_mappings
+from builder.model import Corpus
+from builder.render.pages import render_docs
+from builder.site import new_site_dir, run_mkdocs, swap_site, write_mkdocs_config
+from builder.validate import raise_for_problems, validate
+
+__all__ = ["BuildResult", "CheckResult", "build", "check"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The outcome of reading and validating the sources."""
+
+    corpus: Corpus
+    graph: nx.MultiDiGraph
+    problems: list[Problem]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """The outcome of a full build."""
+
+    check: CheckResult
+    pages: int
+    site_index: Path
+    timings: dict[str, float]
+
+
+def check(cfg: BuildConfig) -> CheckResult:
+    """Read and validate everything; write nothing.
+
+    Raises:
+        ValidationFailed: any error, or any warning when ``cfg.strict``.
+    """
+    timings: dict[str, float] = {}
+    # Gather all data from all files.
+    with _phase("load", timings):
+        guidance, problems = load_content(cfg)
+        files, records, mapping_problems = load_mappings(cfg)
+        corpus = Corpus.of(tuple(guidance), tuple(records), tuple(files))
+    with _phase("graph", timings):
+        G = build_graph(corpus)
+    # Check everything at once, then stop once with every problem.
+    with _phase("validate", timings):
+        found = validate(corpus, G, [*problems, *mapping_problems])
+        raise_for_problems(found, cfg.strict)
+    return CheckResult(corpus, G, found, timings)
+
+
+def build(cfg: BuildConfig) -> BuildResult:
+    """Build site/ from content/ and mappings/.
+
+    Raises:
+        ValidationFailed: the sources have errors; nothing was written.
+        SiteBuildError: mkdocs failed or site/ could not be replaced; site/ is unchanged.
+    """
+    checked = check(cfg)
+    timings = dict(checked.timings)
+    # Start writing: one build at a time per build folder.
+    with _lock(cfg.build_dir):
+        docs_dir = cfg.build_dir / "docs"
+        with _phase("render", timings):
+            clean_dir(docs_dir, inside=cfg.build_dir)
+            rendered = render_docs(checked.corpus, checked.graph, docs_dir)
+            config_file = write_mkdocs_config(cfg, docs_dir, rendered.nav)
+        with _phase("site", timings):
+            _remove_stale_builds(cfg.site_dir)
+            new_site = new_site_dir(cfg.site_dir)
+            try:
+                run_mkdocs(config_file, new_site)
+                swap_site(new_site, cfg.site_dir)
+            except BaseException:
+                shutil.rmtree(new_site, ignore_errors=True)
+                raise
+    return BuildResult(checked, len(rendered.pages), cfg.site_dir / "index.html", timings)
+
+
+@contextlib.contextmanager
+def _phase(name: str, timings: dict[str, float]) -> Iterator[None]:
+    log.info("%s ...", name)
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        timings[name] = time.monotonic() - start
+        log.info("%s done in %.2fs", name, timings[name])
+
+
+@contextlib.contextmanager
+def _lock(build_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on build/.lock; a second build waits for the first."""
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        handle = (build_dir / ".lock").open("a")
+    except OSError as e:
+        msg = f"cannot write to {build_dir}: {e.strerror}; check that the folder is writable"
+        raise SiteBuildError(msg) from e
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_stale_builds(site_dir: Path) -> None:
+    """Delete half-built sites that a killed build left beside site/ (we hold the lock)."""
+    if not site_dir.parent.is_dir():
+        return
+    for stale in site_dir.parent.glob(f".{site_dir.name}.new-*"):
+        shutil.rmtree(stale, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Renderers: the generated docs tree that mkdocs turns into the site."""

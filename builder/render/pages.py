@@ -1,0 +1,350 @@
+"""Render the docs tree: one Markdown page per node, listings, the home page, redirects.
+
+Output is deterministic: every iteration is sorted and nothing carries a timestamp, so the
+generated tree can be compared with golden files.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import networkx as nx
+
+from builder.fsutil import write_text
+from builder.graph import (
+    FRAMEWORK,
+    KIND,
+    LINKS_TO,
+    PART_OF,
+    RELATION,
+    STRENGTH,
+    STRM,
+    TITLE,
+    counterparts,
+)
+from builder.load.content import LINK
+from builder.model import Corpus, Guidance
+
+__all__ = ["NavItem", "RenderedDocs", "kind_label", "render_docs"]
+
+log = logging.getLogger(__name__)
+
+NavItem = dict[str, Any] | str
+
+KIND_LABELS = {
+    "smf": "Service management function (SMF)",
+    "review": "Management review",
+    "case-study": "Case study",
+    "maturity-level": "Maturity level",
+}
+RELATION_WORDS = {
+    "equal": "equal to",
+    "subset-of": "subset of",
+    "superset-of": "superset of",
+    "intersects-with": "intersects with",
+    "no-relation": "no relation to",
+}
+#: Kinds whose pages are about people and work rather than framework elements.
+PEOPLE_KINDS = ("role", "task")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedDocs:
+    """What :func:`render_docs` wrote: the page paths (relative to docs/) and the nav."""
+
+    pages: tuple[str, ...]
+    nav: list[NavItem]
+
+
+def kind_label(kind: str, plural: bool = False) -> str:
+    """Return the reader-facing name of a kind.
+
+    >>> kind_label("smf"), kind_label("process", plural=True)
+    ('Service management function (SMF)', 'Processes')
+    """
+    label = KIND_LABELS.get(kind, kind.replace("-", " ").capitalize())
+    if not plural:
+        return label
+    if label.endswith(("s", "x")):
+        return label + "es"
+    if label.endswith("y") and not label.endswith("ay"):
+        return label[:-1] + "ies"
+    return label + "s" if not label.endswith(")") else label.replace(" (", "s (", 1)
+
+
+def render_docs(corpus: Corpus, G: nx.MultiDiGraph, docs_dir: Path) -> RenderedDocs:
+    """Write the whole docs tree into ``docs_dir`` (which must be empty or absent).
+
+    Returns:
+        The written page paths and the mkdocs nav.
+    """
+    env = _environment()
+    pages: list[str] = []
+    for node in sorted(corpus, key=lambda n: n.id):
+        write_text(docs_dir / f"{node.id}.md", _render_node(env, corpus, G, node))
+        pages.append(f"{node.id}.md")
+        for old in node.former_ids:
+            target = f"{node.id}.html"
+            redirect = env.get_template("redirect.html.j2").render(title=node.title, target=target)
+            write_text(docs_dir / f"{old}.html", redirect)
+    pages.extend(_render_listings(env, corpus, docs_dir))
+    write_text(docs_dir / "index.md", _render_home(env, corpus, G))
+    pages.append("index.md")
+    _copy_assets(docs_dir / "assets")
+    log.debug("rendered %d pages", len(pages))
+    return RenderedDocs(tuple(sorted(pages)), build_nav(corpus))
+
+
+# -----------------------------------------------------------------------------
+# Pages
+
+
+def _render_node(
+    env: jinja2.Environment, corpus: Corpus, G: nx.MultiDiGraph, node: Guidance
+) -> str:
+    framework = corpus.by_id.get(node.framework or "") if node.kind != "framework" else None
+    related = [corpus[v] for v in _neighbours(G, node.id)]
+    backlinks = sorted(
+        {corpus[u] for u, _, d in G.in_edges(node.id, data=True) if d[RELATION] == LINKS_TO},
+        key=_title_key,
+    )
+    rows = [
+        {
+            "id": other,
+            "title": G.nodes[other][TITLE],
+            "framework": _framework_title(corpus, G.nodes[other][FRAMEWORK] or other),
+            "relation": RELATION_WORDS[str(data[STRM])],
+            "strength": data[STRENGTH],
+            "rationale": data["rationale"],
+        }
+        for other, data in counterparts(G, node.id)
+    ]
+    return env.get_template("node.md.j2").render(
+        node=node,
+        crumbs=_ancestors(corpus, node),
+        kind_label=kind_label(node.kind),
+        framework=framework,
+        body=_resolve_links(corpus, node.body).strip(),
+        children=children_of(corpus, G, node.id),
+        counterparts=rows,
+        people=[n for n in related if n.kind in PEOPLE_KINDS],
+        backlinks=[b for b in backlinks if b.kind not in PEOPLE_KINDS],
+    )
+
+
+def _render_listings(env: jinja2.Environment, corpus: Corpus, docs_dir: Path) -> list[str]:
+    written: list[str] = []
+    template = env.get_template("listing.md.j2")
+    for fw in frameworks_of(corpus):
+        members = [n for n in corpus if n.framework == fw.id and n.id != fw.id]
+        groups = [
+            (
+                kind_label(kind, plural=True),
+                _rows(corpus, [n for n in members if n.kind == kind], "parent"),
+            )
+            for kind in sorted({n.kind for n in members})
+        ]
+        text = template.render(
+            title=f"All of {fw.title}",
+            intro=f"Every page of {fw.title}, grouped by kind.",
+            groups=groups,
+            column="Part of",
+            prefix="../",
+        )
+        write_text(docs_dir / "browse" / f"framework-{fw.id}.md", text)
+        written.append(f"browse/framework-{fw.id}.md")
+    for kind in sorted({n.kind for n in corpus}):
+        members = [n for n in corpus if n.kind == kind]
+        text = template.render(
+            title=kind_label(kind, plural=True),
+            intro=f"Every page of kind {kind_label(kind).lower()}, across frameworks.",
+            groups=[("", _rows(corpus, members, "framework"))],
+            column="Framework",
+            prefix="../",
+        )
+        write_text(docs_dir / "browse" / f"kind-{kind}.md", text)
+        written.append(f"browse/kind-{kind}.md")
+    return written
+
+
+def _render_home(env: jinja2.Environment, corpus: Corpus, G: nx.MultiDiGraph) -> str:
+    stages = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "summary": s.summary,
+            "children": len(children_of(corpus, G, s.id)),
+            "counterparts": ", ".join(str(G.nodes[v][TITLE]) for v, _ in counterparts(G, s.id))
+            or "none yet",
+        }
+        for s in sorted((n for n in corpus if n.kind == "stage"), key=_order_key)
+    ]
+    counts = Counter(n.framework or n.id for n in corpus)
+    frameworks = [
+        {"id": f.id, "title": f.title, "summary": f.summary, "count": counts[f.id]}
+        for f in frameworks_of(corpus)
+    ]
+    kinds = Counter(n.kind for n in corpus)
+    return env.get_template("home.md.j2").render(
+        stages=stages,
+        frameworks=frameworks,
+        roles=sorted((n for n in corpus if n.kind == "role"), key=_title_key),
+        kinds=[
+            {"kind": k, "label": kind_label(k, plural=True), "count": kinds[k]}
+            for k in sorted(kinds)
+        ],
+    )
+
+
+# -----------------------------------------------------------------------------
+# Navigation
+
+
+def build_nav(corpus: Corpus) -> list[NavItem]:
+    """Return the mkdocs nav: home, each framework's part-of tree, unframed kinds, browse pages."""
+    children: dict[str, list[Guidance]] = {}
+    for n in corpus:
+        if n.parent is not None and n.parent in corpus:
+            children.setdefault(n.parent, []).append(n)
+
+    def tree(node: Guidance, seen: frozenset[str]) -> NavItem:
+        kids = sorted(children.get(node.id, []), key=_order_key)
+        kids = [k for k in kids if k.id not in seen]
+        if not kids:
+            return {node.title: f"{node.id}.md"}
+        inner = seen | {node.id}
+        return {node.title: [f"{node.id}.md", *(tree(k, inner) for k in kids)]}
+
+    nav: list[NavItem] = [{"Home": "index.md"}]
+    for fw in frameworks_of(corpus):
+        nav.append(tree(fw, frozenset()))
+    placed = {fw.id for fw in frameworks_of(corpus)} | {
+        n.id for n in corpus if n.framework in corpus or n.parent in corpus
+    }
+    loose = [n for n in corpus if n.id not in placed]
+    for kind in sorted({n.kind for n in loose}):
+        members = sorted((n for n in loose if n.kind == kind), key=_order_key)
+        nav.append({kind_label(kind, plural=True): [tree(n, frozenset()) for n in members]})
+    browse: list[NavItem] = [
+        {f"All of {fw.title}": f"browse/framework-{fw.id}.md"} for fw in frameworks_of(corpus)
+    ]
+    browse += [
+        {kind_label(k, plural=True): f"browse/kind-{k}.md"}
+        for k in sorted({n.kind for n in corpus})
+    ]
+    nav.append({"Browse": browse})
+    return nav
+
+
+def frameworks_of(corpus: Corpus) -> list[Guidance]:
+    """Return the framework nodes in reading order."""
+    return sorted((n for n in corpus if n.kind == "framework"), key=_order_key)
+
+
+def children_of(corpus: Corpus, G: nx.MultiDiGraph, node_id: str) -> list[Guidance]:
+    """Return the nodes that are part of ``node_id``, in reading order."""
+    kids = [corpus[u] for u, _, d in G.in_edges(node_id, data=True) if d[RELATION] == PART_OF]
+    return sorted(kids, key=_order_key)
+
+
+# -----------------------------------------------------------------------------
+# Helpers
+
+
+def _neighbours(G: nx.MultiDiGraph, n: str) -> list[str]:
+    nodes = {v for _, v in G.out_edges(n)} | {u for u, _ in G.in_edges(n)}
+    return sorted(nodes - {n}, key=lambda v: (str(G.nodes[v][KIND]), str(G.nodes[v][TITLE])))
+
+
+def _ancestors(corpus: Corpus, node: Guidance) -> list[Guidance]:
+    chain: list[Guidance] = []
+    seen = {node.id}
+    current = node
+    while current.parent is not None and current.parent in corpus and current.parent not in seen:
+        current = corpus[current.parent]
+        seen.add(current.id)
+        chain.append(current)
+    return chain[::-1]
+
+
+def _resolve_links(corpus: Corpus, body: str) -> str:
+    """Turn ``[[id|text]]`` into Markdown links, outside fenced code."""
+    out: list[str] = []
+    in_code = False
+    for line in body.split("\n"):
+        if re.match(r"^\s*(```|~~~)", line):
+            in_code = not in_code
+        if not in_code:
+            line = LINK.sub(lambda m: _link(corpus, m), line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _link(corpus: Corpus, m: re.Match[str]) -> str:
+    target = m.group(1).strip()
+    text = m.group(2).strip() if m.group(2) else corpus[target].title
+    return f"[{_md(text)}]({target}.md)"
+
+
+def _rows(corpus: Corpus, nodes: list[Guidance], column: str) -> list[dict[str, str]]:
+    rows = []
+    for n in sorted(nodes, key=_order_key):
+        ref = n.parent if column == "parent" else n.framework
+        other = corpus[ref].title if ref is not None and ref in corpus else ""
+        rows.append({"id": n.id, "title": n.title, "other": other, "summary": n.summary})
+    return rows
+
+
+def _framework_title(corpus: Corpus, framework_id: str) -> str:
+    node = corpus.by_id.get(framework_id)
+    return node.title if node is not None else framework_id
+
+
+def _order_key(n: Guidance) -> tuple[int, str, str]:
+    return (n.order if n.order is not None else 10_000, n.title.lower(), n.id)
+
+
+def _title_key(n: Guidance) -> tuple[str, str]:
+    return (n.title.lower(), n.id)
+
+
+def _md(text: object) -> str:
+    """Escape text for Markdown: HTML is shown as text, link brackets stay literal."""
+    escaped = html.escape(str(text), quote=False)
+    return escaped.replace("[", "\\[").replace("]", "\\]").replace("*", "\\*").replace("_", "\\_")
+
+
+def _cell(text: object) -> str:
+    """Escape text for a Markdown table cell (one line, no pipes)."""
+    return " ".join(_md(text).split()).replace("|", "\\|")
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("builder.render", "templates"),
+        autoescape=jinja2.select_autoescape(["html.j2"]),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = _md
+    env.filters["cell"] = _cell
+    env.filters["tojson"] = lambda v: json.dumps(v, ensure_ascii=False)
+    return env
+
+
+def _copy_assets(dest: Path) -> None:
+    source = resources.files("builder") / "assets"
+    with resources.as_file(source) as src:
+        shutil.copytree(src, dest, dirs_exist_ok=True)

@@ -1,0 +1,197 @@
+"""Semantic checks over the corpus and its graph.
+
+Each ``check_*`` function is a generator of :class:`~builder.errors.Problem`; :func:`validate`
+runs them all and returns every problem, sorted by location. Nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import networkx as nx
+
+from builder.errors import Problem, ValidationFailed, sort_problems
+from builder.graph import orphans, part_of_cycles
+from builder.load.schema import KINDS, did_you_mean
+from builder.model import INVERSE, Corpus, Guidance, Mapping
+
+__all__ = [
+    "check_duplicate_ids",
+    "check_graph",
+    "check_kinds",
+    "check_mappings",
+    "check_references",
+    "effective_framework",
+    "raise_for_problems",
+    "validate",
+]
+
+#: Strong alignments must say how the sets relate, not merely that they overlap.
+STRONG = 8
+
+
+def validate(corpus: Corpus, G: nx.MultiDiGraph, loaded: Iterable[Problem] = ()) -> list[Problem]:
+    """Return the problems of loading plus those of every check, sorted by location."""
+    found: list[Problem] = list(loaded)
+    for check in (check_duplicate_ids, check_kinds, check_references, check_mappings):
+        found.extend(check(corpus))
+    found.extend(check_graph(corpus, G))
+    return sort_problems(set(found))
+
+
+def raise_for_problems(problems: list[Problem], strict: bool) -> None:
+    """Raise :class:`ValidationFailed` on any error, or any warning when ``strict``."""
+    if any(p.is_error for p in problems) or (strict and problems):
+        raise ValidationFailed(problems, strict=strict)
+
+
+def effective_framework(node: Guidance) -> str | None:
+    """Return the framework a node belongs to; a framework node belongs to itself."""
+    return node.id if node.kind == "framework" else node.framework
+
+
+def check_duplicate_ids(corpus: Corpus) -> Iterator[Problem]:
+    """Report every node that reuses an id or a former id of another node."""
+    first: dict[str, Guidance] = {}
+    for node in corpus.guidance:
+        if node.id in first:
+            other = first[node.id].line_of("id")
+            msg = f"duplicate id {node.id!r}: already declared at {other}"
+            yield Problem(node.line_of("id"), "duplicate-id", msg)
+        else:
+            first[node.id] = node
+    former: dict[str, Guidance] = {}
+    for node in corpus:
+        for old in node.former_ids:
+            if old in corpus.by_id:
+                msg = f"former id {old!r} is the id of a live page ({corpus[old].source.path}); ids are never reused"
+                yield Problem(node.line_of("former_ids"), "former-id-reused", msg)
+            elif old in former:
+                msg = f"former id {old!r} is also claimed by {former[old].source.path}"
+                yield Problem(node.line_of("former_ids"), "former-id-reused", msg)
+            else:
+                former[old] = node
+
+
+def check_kinds(corpus: Corpus) -> Iterator[Problem]:
+    """Report missing fields, sections and body length that a node's kind requires."""
+    for node in corpus:
+        spec = KINDS.get(node.kind)
+        if spec is None:
+            continue  # reported by the schema check
+        where = node.line_of("kind")
+        if spec.needs_framework and node.kind != "framework" and not node.framework:
+            yield Problem(where, "missing-field", f"kind {node.kind!r} requires a 'framework'")
+        if spec.needs_parent and not node.parent:
+            yield Problem(where, "missing-field", f"kind {node.kind!r} requires a 'parent'")
+        present = {s.title for s in node.sections}
+        for title in spec.sections:
+            if title not in present:
+                hint = did_you_mean(title, present)
+                msg = f"kind {node.kind!r} requires a section '## {title}'{hint}"
+                yield Problem(where, "missing-section", msg)
+        if node.words < spec.min_words:
+            msg = f"body has {node.words} words; kind {node.kind!r} needs at least {spec.min_words}"
+            yield Problem(where, "too-short", msg)
+        if not node.summary.rstrip().endswith((".", "!", "?")):
+            msg = "'summary' must be one full sentence ending with '.'"
+            yield Problem(node.line_of("summary"), "bad-summary", msg)
+
+
+def check_references(corpus: Corpus) -> Iterator[Problem]:
+    """Report every framework, parent and ``[[link]]`` that names no known node."""
+    ids = set(corpus.by_id)
+    frameworks = {n.id for n in corpus if n.kind == "framework"}
+    for node in corpus:
+        if node.framework and node.framework not in frameworks:
+            hint = did_you_mean(node.framework, frameworks)
+            msg = f"unknown framework {node.framework!r}{hint}"
+            yield Problem(node.line_of("framework"), "unknown-id", msg)
+        if node.parent:
+            if node.parent == node.id:
+                yield Problem(
+                    node.line_of("parent"), "self-parent", "a node cannot be its own parent"
+                )
+            elif node.parent not in ids:
+                msg = f"unknown parent {node.parent!r}{did_you_mean(node.parent, ids)}"
+                yield Problem(node.line_of("parent"), "unknown-id", msg)
+        for link in node.links:
+            if link.target not in ids:
+                msg = f"unknown link target [[{link.target}]]{did_you_mean(link.target, ids)}"
+                yield Problem(link.location, "unknown-id", msg)
+
+
+def check_mappings(corpus: Corpus) -> Iterator[Problem]:
+    """Report bad endpoints, self-mappings, duplicates, contradictions and weak typing."""
+    ids = set(corpus.by_id)
+    frameworks = {n.id for n in corpus if n.kind == "framework"}
+    pairs = {f.location.path: f for f in corpus.mapping_files}
+    for header in corpus.mapping_files:
+        for fid in header.framework_ids:
+            if fid not in frameworks:
+                msg = f"unknown framework {fid!r} in 'frameworks'{did_you_mean(fid, frameworks)}"
+                yield Problem(header.location, "unknown-id", msg)
+    seen: dict[frozenset[str], Mapping] = {}
+    for record in corpus.mappings:
+        bad = False
+        for key in ("source", "target"):
+            value = getattr(record, key)
+            if value not in ids:
+                bad = True
+                msg = f"unknown {key} {value!r}{did_you_mean(value, ids)}"
+                yield Problem(record.line_of(key), "unknown-id", msg)
+        if record.source == record.target:
+            msg = f"self-mapping: 'source' and 'target' are both {record.source!r}"
+            yield Problem(record.line_of("target"), "self-mapping", msg)
+            continue
+        if record.strength >= STRONG and record.relation in ("intersects-with", "no-relation"):
+            msg = (
+                f"strength {record.strength} needs a set relation (equal, subset-of or superset-of); "
+                f"{record.relation!r} allows at most {STRONG - 1}"
+            )
+            yield Problem(record.line_of("strength"), "weak-relation", msg)
+        if bad:
+            continue
+        pair_file = pairs.get(record.location.path)
+        if pair_file is not None:
+            yield from _check_pair(corpus, record, pair_file.framework_ids)
+        pair = frozenset((record.source, record.target))
+        if pair in seen:
+            yield _duplicate(record, seen[pair])
+        else:
+            seen[pair] = record
+
+
+def _check_pair(corpus: Corpus, record: Mapping, pair: tuple[str, ...]) -> Iterator[Problem]:
+    for key in ("source", "target"):
+        node = corpus[getattr(record, key)]
+        fw = effective_framework(node)
+        if fw not in pair:
+            msg = f"{key} {node.id!r} belongs to framework {fw!r}, not to this file's pair ({', '.join(pair)})"
+            yield Problem(record.line_of(key), "wrong-pair", msg)
+
+
+def _duplicate(record: Mapping, first: Mapping) -> Problem:
+    # Compare both records read in the same direction.
+    earlier = first if first.source == record.source else first.inverse()
+    if earlier.relation == record.relation:
+        msg = f"duplicate mapping of {record.source!r} and {record.target!r}: first at {first.location}"
+        return Problem(record.location, "duplicate-mapping", msg)
+    msg = (
+        f"contradictory mapping: {record.source!r} {record.relation} {record.target!r} here, "
+        f"but {earlier.relation} at {first.location}"
+    )
+    if INVERSE[earlier.relation] == record.relation and record.relation != earlier.relation:
+        msg += " (write one record; inverses are derived)"
+    return Problem(record.location, "contradictory-mapping", msg)
+
+
+def check_graph(corpus: Corpus, G: nx.MultiDiGraph) -> Iterator[Problem]:
+    """Report part-of cycles and orphan nodes."""
+    for cycle in part_of_cycles(G):
+        node = corpus[cycle[0]]
+        chain = " -> ".join([*cycle, cycle[0]])
+        yield Problem(node.line_of("parent"), "part-of-cycle", f"part-of cycle: {chain}")
+    for n in orphans(G):
+        msg = f"orphan node {n!r}: give it a 'parent', link to it, or map it"
+        yield Problem(corpus[n].line_of("id"), "orphan", msg)

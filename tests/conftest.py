@@ -1,0 +1,147 @@
+"""Shared fixtures: throwaway projects written into tmp_path, and golden-file support."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from builder.config import BuildConfig
+from builder.load.schema import KINDS
+
+REPO = Path(__file__).resolve().parent.parent
+FILLER = (
+    "Teams record what they change, check it against the plan, and tell the people affected "
+    "before the work starts so that nothing surprises the service desk. "
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite tests/golden/ from the current output.",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def page(
+    node_id: str,
+    kind: str,
+    title: str,
+    *,
+    framework: str | None = None,
+    parent: str | None = None,
+    body: str = "",
+    extra: str = "",
+    words: int | None = None,
+) -> str:
+    """Return a valid content file of ``kind``: required sections filled with filler text.
+
+    ``body`` is added before the filler sections; ``extra`` is added to the front matter.
+    """
+    spec = KINDS[kind]
+    lines = ["---", f"id: {node_id}", f"kind: {kind}", f"title: {title}"]
+    if framework:
+        lines.append(f"framework: {framework}")
+    if parent:
+        lines.append(f"parent: {parent}")
+    lines.append(f"summary: What {title} is for, in one sentence.")
+    if extra:
+        lines.extend(textwrap.dedent(extra).strip().splitlines())
+    lines.append("---")
+    need = spec.min_words if words is None else words
+    per_section = max(need // max(len(spec.sections), 1) + 10, 10)
+    sentences = (FILLER * (per_section // 20 + 1)).strip()
+    parts = [body.strip()] if body.strip() else []
+    parts += [f"## {s}\n\n{sentences}" for s in spec.sections]
+    if not spec.sections and need:
+        parts.append(f"## Notes\n\n{sentences}")
+    return "\n".join(lines) + "\n\n" + "\n\n".join(parts) + "\n"
+
+
+def minimal_files() -> dict[str, str]:
+    """Return the files of the minimal sample project: two frameworks and one mapping file."""
+    return {
+        "content/alpha/alpha.md": page("alpha", "framework", "Alpha Framework", extra="order: 1"),
+        "content/alpha/alpha-operation.md": page(
+            "alpha-operation", "stage", "Alpha Operation", framework="alpha", parent="alpha"
+        ),
+        "content/alpha/alpha-incident.md": page(
+            "alpha-incident",
+            "process",
+            "Alpha Incident Handling",
+            framework="alpha",
+            parent="alpha-operation",
+            body="See [[alpha-change]] and [[beta-support|the support SMF]].",
+            extra="aliases: [AIH]\neditions: ['2007', '2011']",
+        ),
+        "content/alpha/alpha-change.md": page(
+            "alpha-change",
+            "process",
+            "Alpha Change Control",
+            framework="alpha",
+            parent="alpha-operation",
+            extra="former_ids: [alpha-change-old]",
+        ),
+        "content/beta/beta.md": page("beta", "framework", "Beta Framework", extra="order: 2"),
+        "content/beta/beta-operate.md": page(
+            "beta-operate", "phase", "Beta Operate Phase", framework="beta", parent="beta"
+        ),
+        "content/beta/beta-support.md": page(
+            "beta-support", "smf", "Beta Support", framework="beta", parent="beta-operate"
+        ),
+        "mappings/alpha-beta.yaml": textwrap.dedent(
+            """\
+            frameworks:
+              - {id: alpha, edition: "2011"}
+              - {id: beta, edition: "4.0"}
+            records:
+              - source: alpha-incident
+                target: beta-support
+                relation: intersects-with
+                strength: 6
+                basis: functional
+                rationale: Both restore service for users, but only Alpha covers major incidents.
+              - source: alpha-operation
+                target: beta-operate
+                relation: subset-of
+                strength: 8
+                basis: semantic
+                rationale: Everything Alpha runs day to day sits inside the Beta operate phase.
+            """
+        ),
+    }
+
+
+MakeProject = Callable[..., BuildConfig]
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> MakeProject:
+    """Return a function that writes ``files`` into a project folder and returns its config."""
+
+    def make(files: dict[str, str | bytes] | None = None, *, minimal: bool = False) -> BuildConfig:
+        root = tmp_path / "project"
+        root.mkdir(exist_ok=True)
+        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+        merged: dict[str, str | bytes] = dict(minimal_files()) if minimal else {}
+        merged.update(files or {})
+        for rel, text in merged.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8")
+        (root / "content").mkdir(exist_ok=True)
+        return BuildConfig.from_root(root)
+
+    return make
