@@ -32,7 +32,7 @@ _root_option = click.option(
 _strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="portal", context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="portal")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the result.")
 @click.option("-v", "--verbose", is_flag=True, help="Print debugging detail.")
@@ -53,7 +53,6 @@ def cli(quiet: bool, verbose: bool) -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(level)
     logger.propagate = False
-    logging.getLogger("mkdocs").setLevel(logging.ERROR if not verbose else logging.DEBUG)
 
 
 @cli.command()

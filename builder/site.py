@@ -56,6 +56,9 @@ def run_mkdocs(config_file: Path, site_dir: Path) -> None:
     handler = _CollectWarnings()
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(handler)
+    # Keep mkdocs' own chatter out of the terminal: its warnings are repeated in our error.
+    # Never raise its level: strict mode counts warnings on this very logger.
+    propagate, mkdocs_log.propagate = mkdocs_log.propagate, log.isEnabledFor(logging.DEBUG)
     try:
         config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
         build(config)
@@ -65,6 +68,7 @@ def run_mkdocs(config_file: Path, site_dir: Path) -> None:
         raise SiteBuildError(msg) from e
     finally:
         mkdocs_log.removeHandler(handler)
+        mkdocs_log.propagate = propagate
 
 
 def swap_site(new_site: Path, site_dir: Path) -> None:

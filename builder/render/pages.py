@@ -220,10 +220,12 @@ def build_nav(corpus: Corpus) -> list[NavItem]:
     def tree(node: Guidance, seen: frozenset[str]) -> NavItem:
         kids = sorted(children.get(node.id, []), key=_order_key)
         kids = [k for k in kids if k.id not in seen]
+        # Material prints nav titles as raw HTML: escape them here.
+        title = html.escape(node.title, quote=False)
         if not kids:
-            return {node.title: f"{node.id}.md"}
+            return {title: f"{node.id}.md"}
         inner = seen | {node.id}
-        return {node.title: [f"{node.id}.md", *(tree(k, inner) for k in kids)]}
+        return {title: [f"{node.id}.md", *(tree(k, inner) for k in kids)]}
 
     nav: list[NavItem] = [{"Home": "index.md"}]
     for fw in frameworks_of(corpus):
@@ -236,7 +238,8 @@ def build_nav(corpus: Corpus) -> list[NavItem]:
         members = sorted((n for n in loose if n.kind == kind), key=_order_key)
         nav.append({kind_label(kind, plural=True): [tree(n, frozenset()) for n in members]})
     browse: list[NavItem] = [
-        {f"All of {fw.title}": f"browse/framework-{fw.id}.md"} for fw in frameworks_of(corpus)
+        {html.escape(f"All of {fw.title}", quote=False): f"browse/framework-{fw.id}.md"}
+        for fw in frameworks_of(corpus)
     ]
     browse += [
         {kind_label(k, plural=True): f"browse/kind-{k}.md"}

@@ -1,0 +1,121 @@
+"""End to end: the whole pipeline, mkdocs included, into a temporary project."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import minimal_files
+
+from builder.cli import cli
+from builder.errors import SiteBuildError, ValidationFailed
+from builder.pipeline import build
+
+pytestmark = pytest.mark.slow
+
+EXTERNAL = re.compile(r'(?:src|href)="https?://|url\(https?://|@import "https?://')
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def built(make_project):
+    cfg = make_project(minimal=True)
+    result = build(cfg)
+    return cfg, result
+
+
+def test_build_writes_every_page_and_the_search_index(built):
+    cfg, result = built
+    site = cfg.site_dir
+    assert result.site_index == site / "index.html"
+    for node_id in minimal_files_ids():
+        assert (site / f"{node_id}.html").is_file(), node_id
+    assert (site / "browse" / "kind-process.html").is_file()
+    assert "url=alpha-change.html" in (site / "alpha-change-old.html").read_text()
+    index = (site / "search" / "search_index.js").read_text()
+    assert "Alpha Incident Handling" in index
+    assert set(result.timings) == {"load", "graph", "validate", "render", "site"}
+
+
+def test_site_loads_nothing_from_the_network(built):
+    cfg, _ = built
+    offenders = [
+        p.relative_to(cfg.site_dir).as_posix()
+        for p in cfg.site_dir.rglob("*")
+        if p.suffix in {".html", ".js", ".css"} and EXTERNAL.search(p.read_text(errors="replace"))
+    ]
+    assert offenders == []
+    html = (cfg.site_dir / "index.html").read_text()
+    assert "assets/javascripts/iframe-worker-shim.js" in html
+    assert "fonts.googleapis" not in html
+
+
+def test_bad_mapping_leaves_site_byte_identical(built):
+    cfg, _ = built
+    before = tree_digest(cfg.site_dir)
+    (cfg.mappings_dir / "alpha-beta.yaml").write_text(
+        (cfg.mappings_dir / "alpha-beta.yaml").read_text().replace("strength: 6", "strength: 60")
+    )
+    result = CliRunner().invoke(cli, ["-q", "build", "--root", str(cfg.root)])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: mappings/alpha-beta.yaml:8: 'strength' must be between 1 and 10; got 60\n"
+        "Aborted with 1 error; nothing was written.\n"
+    )
+    assert tree_digest(cfg.site_dir) == before
+
+
+def test_mkdocs_failure_leaves_site_byte_identical(built):
+    cfg, _ = built
+    before = tree_digest(cfg.site_dir)
+    page = cfg.content_dir / "alpha" / "alpha-change.md"
+    page.write_text(page.read_text() + "\nSee [nowhere](nowhere.md).\n")
+    with pytest.raises(SiteBuildError, match=r"nowhere\.md"):
+        build(cfg)
+    assert tree_digest(cfg.site_dir) == before
+    assert list(cfg.site_dir.parent.glob(".site.new-*")) == []
+
+
+def test_rebuild_swaps_in_the_new_site_and_cleans_stale_builds(built):
+    cfg, _ = built
+    stale = cfg.site_dir.parent / ".site.new-killed"
+    (stale / "junk").mkdir(parents=True)
+    page = cfg.content_dir / "alpha" / "alpha-change.md"
+    page.write_text(
+        page.read_text().replace("title: Alpha Change Control", "title: Alpha Change Enablement")
+    )
+    build(cfg)
+    assert "Alpha Change Enablement" in (cfg.site_dir / "alpha-change.html").read_text()
+    assert not stale.exists()
+    assert sorted(p.name for p in cfg.site_dir.parent.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_validation_failure_writes_nothing(make_project):
+    cfg = make_project({"mappings/x.yaml": "frameworks: 3\nrecords: []\n"}, minimal=True)
+    with pytest.raises(ValidationFailed):
+        build(cfg)
+    assert not cfg.site_dir.exists()
+    assert not cfg.build_dir.exists()
+
+
+def test_unwritable_site_parent_is_a_clear_error(make_project, tmp_path):
+    cfg = make_project(minimal=True)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    cfg = type(cfg)(**{**{f: getattr(cfg, f) for f in cfg.__slots__}, "site_dir": blocker / "site"})
+    with pytest.raises(SiteBuildError, match=r"cannot write beside .*/file/site"):
+        build(cfg)
+
+
+def minimal_files_ids() -> list[str]:
+    return sorted(Path(p).stem for p in minimal_files() if p.startswith("content/"))

@@ -1,0 +1,88 @@
+"""The portal command: help everywhere, exit codes, messages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from builder import __version__
+from builder.cli import cli
+
+COMMANDS = sorted(cli.commands)
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.output == f"portal, version {__version__}\n"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert f"Usage: portal {command}" in result.output
+    assert cli.commands[command].help
+
+
+def test_expected_commands():
+    assert COMMANDS == ["build", "check", "export", "serve"]
+
+
+def test_unknown_option_is_a_usage_error():
+    result = run("check", "--frobnicate")
+    assert result.exit_code == 2
+    assert "Error: No such option '--frobnicate'" in result.output
+
+
+def test_check_ok(make_project):
+    cfg = make_project(minimal=True)
+    result = run("-q", "check", "--root", str(cfg.root))
+    assert result.exit_code == 0
+    assert result.output == "OK: 7 nodes, 2 mappings, 11 edges.\n"
+
+
+def test_check_reports_problems_and_exits_1(make_project):
+    cfg = make_project({"mappings/bad.yaml": "frameworks: [\n"}, minimal=True)
+    result = run("-q", "check", "--root", str(cfg.root))
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: mappings/bad.yaml:2: invalid YAML: expected the node content, "
+        "but found '<stream end>' (column 1)\n"
+        "Aborted with 1 error; nothing was written.\n"
+    )
+
+
+def test_export_json_to_stdout(make_project):
+    cfg = make_project(minimal=True)
+    result = run("-q", "export", "--root", str(cfg.root), "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert len(data["nodes"]) == 7
+
+
+def test_export_to_file(make_project, tmp_path):
+    cfg = make_project(minimal=True)
+    out = tmp_path / "g.csv"
+    result = run("-q", "export", "--root", str(cfg.root), "--format", "csv", "--out", str(out))
+    assert result.exit_code == 0
+    assert out.read_text().startswith(
+        "source,target,relation,strm,strength,basis,derived,rationale\n"
+    )
+
+
+def test_export_rejects_unknown_format(make_project):
+    result = run("export", "--format", "xml")
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.output
+
+
+def test_serve_binds_loopback_by_default():
+    opts = {p.name: p.default for p in cli.commands["serve"].params}
+    assert opts["host"] == "127.0.0.1"

@@ -1,0 +1,119 @@
+"""Generated Markdown: golden files for the minimal project, and escaping."""
+# ruff: noqa: RUF001  (the breadcrumb separator is a real character of the output)
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+
+from conftest import page
+
+from builder.pipeline import check
+from builder.render.pages import build_nav, kind_label, render_docs
+
+GOLDEN = Path(__file__).parent / "golden" / "minimal"
+
+
+def render(cfg) -> Path:
+    result = check(cfg)
+    docs = cfg.build_dir / "docs"
+    render_docs(result.corpus, result.graph, docs)
+    return docs
+
+
+def markdown_files(root: Path) -> list[str]:
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and "assets" not in p.parts
+    )
+
+
+def test_generated_markdown_matches_golden(make_project, update_golden):
+    docs = render(make_project(minimal=True))
+    golden = GOLDEN / "docs"
+    if update_golden:
+        shutil.rmtree(golden, ignore_errors=True)
+        shutil.copytree(docs, golden, ignore=shutil.ignore_patterns("assets"))
+    assert markdown_files(docs) == markdown_files(golden)
+    for rel in markdown_files(docs):
+        assert (docs / rel).read_text() == (golden / rel).read_text(), rel
+
+
+def test_rendering_is_deterministic(make_project, tmp_path):
+    cfg = make_project(minimal=True)
+    first = render(cfg)
+    copy = tmp_path / "first"
+    shutil.copytree(first, copy)
+    shutil.rmtree(first)
+    second = render(cfg)
+    cmp = filecmp.dircmp(copy, second)
+    assert (cmp.diff_files, cmp.left_only, cmp.right_only) == ([], [], [])
+
+
+def test_page_has_breadcrumb_counterparts_and_backlinks(make_project):
+    text = (render(make_project(minimal=True)) / "alpha-incident.md").read_text()
+    assert (
+        "[Alpha Framework](alpha.md) › [Alpha Operation](alpha-operation.md) › Alpha Incident Handling"
+        in text
+    )
+    assert "| [Beta Support](beta-support.md) | Beta Framework | intersects with | 6/10 |" in text
+    assert (
+        "See [Alpha Change Control](alpha-change.md) and [the support SMF](beta-support.md)."
+        in text
+    )
+    target = (render(make_project(minimal=True)) / "beta-support.md").read_text()
+    assert "## Referenced by\n\n- [Alpha Incident Handling](alpha-incident.md) (process)" in target
+
+
+def test_derived_inverse_appears_on_the_other_side(make_project):
+    text = (render(make_project(minimal=True)) / "beta-operate.md").read_text()
+    assert (
+        "| [Alpha Operation](alpha-operation.md) | Alpha Framework | superset of | 8/10 |" in text
+    )
+
+
+def test_former_ids_become_redirect_pages(make_project):
+    html = (render(make_project(minimal=True)) / "alpha-change-old.html").read_text()
+    assert '<meta http-equiv="refresh" content="0; url=alpha-change.html">' in html
+
+
+def test_titles_and_summaries_are_escaped(make_project):
+    evil = page(
+        "alpha-evil",
+        "guide",
+        "<img src=x onerror=alert(1)>",
+        body="See [[alpha]].",
+    )
+    docs = render(make_project({"content/evil.md": evil}, minimal=True))
+    text = (docs / "alpha-evil.md").read_text()
+    assert "<img" not in text
+    assert "# &lt;img src=x onerror=alert(1)&gt;" in text
+    assert "<img" not in (docs / "alpha.md").read_text()
+
+
+def test_nav_follows_part_of_tree_in_order(make_project):
+    result = check(make_project(minimal=True))
+    nav = build_nav(result.corpus)
+    assert nav[0] == {"Home": "index.md"}
+    assert nav[1] == {
+        "Alpha Framework": [
+            "alpha.md",
+            {
+                "Alpha Operation": [
+                    "alpha-operation.md",
+                    {"Alpha Change Control": "alpha-change.md"},
+                    {"Alpha Incident Handling": "alpha-incident.md"},
+                ]
+            },
+        ]
+    }
+    assert list(nav[-1]) == ["Browse"]
+
+
+def test_kind_labels():
+    assert kind_label("process", plural=True) == "Processes"
+    assert kind_label("capability", plural=True) == "Capabilities"
+    assert kind_label("smf", plural=True) == "Service management functions (SMF)"
+    assert kind_label("case-study") == "Case study"
