@@ -17,6 +17,7 @@ import networkx as nx
 from builder.model import Corpus, Mapping
 
 __all__ = [
+    "AUTOMATES",
     "BASIS",
     "DERIVED",
     "FRAMEWORK",
@@ -25,6 +26,7 @@ __all__ = [
     "MAPS_TO",
     "PART_OF",
     "RATIONALE",
+    "REASON",
     "RELATION",
     "STRENGTH",
     "STRM",
@@ -55,6 +57,8 @@ DERIVED = "derived"
 PART_OF = "part-of"
 LINKS_TO = "links-to"
 MAPS_TO = "maps-to"
+AUTOMATES = "automates"
+REASON = "reason"
 
 
 def url_of(node_id: str) -> str:
@@ -79,6 +83,14 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
     for node in corpus:
         if node.parent in corpus and node.parent != node.id:
             G.add_edge(node.id, node.parent, key=PART_OF, **{RELATION: PART_OF})
+        for item in node.automates:
+            if item.target in corpus and item.target != node.id:
+                G.add_edge(
+                    node.id,
+                    item.target,
+                    key=AUTOMATES,
+                    **{RELATION: AUTOMATES, REASON: item.reason},
+                )
         for target in sorted({link.target for link in node.links}):
             if target in corpus and target != node.id:
                 G.add_edge(node.id, target, key=LINKS_TO, **{RELATION: LINKS_TO})

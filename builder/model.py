@@ -10,12 +10,14 @@ from builder.errors import SourceLocation
 __all__ = [
     "INVERSE",
     "RELATIONS",
+    "Automation",
     "Corpus",
     "Guidance",
     "Link",
     "Mapping",
     "MappingFile",
     "Section",
+    "Term",
 ]
 
 #: The NIST IR 8477 set-theory relationships, and the relation each one reads as backwards.
@@ -35,6 +37,15 @@ class Link:
 
     target: str
     text: str | None
+    location: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Automation:
+    """A product's ``automates`` entry: the element it automates, and why."""
+
+    target: str
+    reason: str
     location: SourceLocation
 
 
@@ -63,6 +74,7 @@ class Guidance:
     order: int | None = None
     sources: tuple[str, ...] = ()
     former_ids: tuple[str, ...] = ()
+    automates: tuple[Automation, ...] = ()
     body: str = ""
     body_line: int = 1
     sections: tuple[Section, ...] = ()
@@ -130,12 +142,28 @@ class MappingFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Term:
+    """A glossary entry: a term or acronym, its expansion, its definition, pages to read."""
+
+    term: str
+    definition: str
+    location: SourceLocation
+    expansion: str | None = None
+    see: tuple[str, ...] = ()
+
+    @property
+    def is_acronym(self) -> bool:
+        return self.expansion is not None
+
+
+@dataclass(frozen=True, slots=True)
 class Corpus:
     """Everything read from the sources, in file order (duplicates included)."""
 
     guidance: tuple[Guidance, ...] = ()
     mappings: tuple[Mapping, ...] = ()
     mapping_files: tuple[MappingFile, ...] = ()
+    glossary: tuple[Term, ...] = ()
     by_id: dict[str, Guidance] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
@@ -144,12 +172,13 @@ class Corpus:
         guidance: tuple[Guidance, ...],
         mappings: tuple[Mapping, ...] = (),
         mapping_files: tuple[MappingFile, ...] = (),
+        glossary: tuple[Term, ...] = (),
     ) -> Corpus:
         """Return a corpus whose ``by_id`` holds the first node declared with each id."""
         by_id: dict[str, Guidance] = {}
         for g in guidance:
             by_id.setdefault(g.id, g)
-        return cls(guidance, mappings, mapping_files, by_id)
+        return cls(guidance, mappings, mapping_files, glossary, by_id)
 
     def __iter__(self) -> Iterator[Guidance]:
         return iter(self.by_id.values())

@@ -21,7 +21,7 @@ from builder.config import BuildConfig
 from builder.errors import Problem, SiteBuildError
 from builder.fsutil import clean_dir
 from builder.graph import build_graph
-from builder.load import load_content, load_mappings
+from builder.load import load_content, load_glossary, load_mappings
 from builder.model import Corpus
 from builder.render.pages import render_docs
 from builder.site import new_site_dir, run_mkdocs, swap_site, write_mkdocs_config
@@ -63,12 +63,13 @@ def check(cfg: BuildConfig) -> CheckResult:
     with _phase("load", timings):
         guidance, problems = load_content(cfg)
         files, records, mapping_problems = load_mappings(cfg)
-        corpus = Corpus.of(tuple(guidance), tuple(records), tuple(files))
+        terms, glossary_problems = load_glossary(cfg)
+        corpus = Corpus.of(tuple(guidance), tuple(records), tuple(files), tuple(terms))
     with _phase("graph", timings):
         G = build_graph(corpus)
     # Check everything at once, then stop once with every problem.
     with _phase("validate", timings):
-        found = validate(corpus, G, [*problems, *mapping_problems])
+        found = validate(corpus, G, [*problems, *mapping_problems, *glossary_problems])
         raise_for_problems(found, cfg.strict)
     return CheckResult(corpus, G, found, timings)
 

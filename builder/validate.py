@@ -10,13 +10,14 @@ from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
-from builder.errors import Problem, ValidationFailed, sort_problems
+from builder.errors import Problem, SourceLocation, ValidationFailed, sort_problems
 from builder.graph import orphans, part_of_cycles
-from builder.load.schema import KINDS, did_you_mean
+from builder.load.schema import did_you_mean, kind_spec
 from builder.model import INVERSE, Corpus, Guidance, Mapping
 
 __all__ = [
     "check_duplicate_ids",
+    "check_glossary",
     "check_graph",
     "check_kinds",
     "check_mappings",
@@ -33,7 +34,13 @@ STRONG = 8
 def validate(corpus: Corpus, G: nx.MultiDiGraph, loaded: Iterable[Problem] = ()) -> list[Problem]:
     """Return the problems of loading plus those of every check, sorted by location."""
     found: list[Problem] = list(loaded)
-    for check in (check_duplicate_ids, check_kinds, check_references, check_mappings):
+    for check in (
+        check_duplicate_ids,
+        check_kinds,
+        check_references,
+        check_mappings,
+        check_glossary,
+    ):
         found.extend(check(corpus))
     found.extend(check_graph(corpus, G))
     return sort_problems(set(found))
@@ -76,7 +83,7 @@ def check_duplicate_ids(corpus: Corpus) -> Iterator[Problem]:
 def check_kinds(corpus: Corpus) -> Iterator[Problem]:
     """Report missing fields, sections and body length that a node's kind requires."""
     for node in corpus:
-        spec = KINDS.get(node.kind)
+        spec = kind_spec(node.kind, node.framework)
         if spec is None:
             continue  # reported by the schema check
         where = node.line_of("kind")
@@ -115,6 +122,10 @@ def check_references(corpus: Corpus) -> Iterator[Problem]:
             elif node.parent not in ids:
                 msg = f"unknown parent {node.parent!r}{did_you_mean(node.parent, ids)}"
                 yield Problem(node.line_of("parent"), "unknown-id", msg)
+        for item in node.automates:
+            if item.target not in ids:
+                msg = f"unknown id {item.target!r} in 'automates'{did_you_mean(item.target, ids)}"
+                yield Problem(item.location, "unknown-id", msg)
         for link in node.links:
             if link.target not in ids:
                 msg = f"unknown link target [[{link.target}]]{did_you_mean(link.target, ids)}"
@@ -184,6 +195,23 @@ def _duplicate(record: Mapping, first: Mapping) -> Problem:
     if INVERSE[earlier.relation] == record.relation and record.relation != earlier.relation:
         msg += " (write one record; inverses are derived)"
     return Problem(record.location, "contradictory-mapping", msg)
+
+
+def check_glossary(corpus: Corpus) -> Iterator[Problem]:
+    """Report duplicate terms and ``see`` ids that name no page."""
+    ids = set(corpus.by_id)
+    first: dict[str, SourceLocation] = {}
+    for term in corpus.glossary:
+        key = term.term.casefold()
+        if key in first:
+            msg = f"duplicate glossary term {term.term!r}: first at {first[key]}"
+            yield Problem(term.location, "duplicate-term", msg)
+        else:
+            first[key] = term.location
+        for target in term.see:
+            if target not in ids:
+                msg = f"unknown id {target!r} in 'see' of {term.term!r}{did_you_mean(target, ids)}"
+                yield Problem(term.location, "unknown-id", msg)
 
 
 def check_graph(corpus: Corpus, G: nx.MultiDiGraph) -> Iterator[Problem]:

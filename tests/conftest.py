@@ -98,6 +98,29 @@ def minimal_files() -> dict[str, str]:
         "content/beta/beta-support.md": page(
             "beta-support", "smf", "Beta Support", framework="beta", parent="beta-operate"
         ),
+        "content/beta/beta-tool.md": page(
+            "beta-tool",
+            "product",
+            "Beta Tool",
+            framework="beta",
+            parent="beta",
+            extra="""
+                automates:
+                  - id: alpha-incident
+                    reason: Logs incidents from e-mail and routes them to the right queue.
+                """,
+        ),
+        "content/glossary.yaml": textwrap.dedent(
+            """\
+            terms:
+              - term: AIH
+                expansion: Alpha Incident Handling
+                definition: The Alpha process that restores service after an interruption.
+                see: [alpha-incident]
+              - term: workaround
+                definition: A way to reduce or remove the impact of an incident without fixing it.
+            """
+        ),
         "mappings/alpha-beta.yaml": textwrap.dedent(
             """\
             frameworks:

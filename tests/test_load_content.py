@@ -86,9 +86,10 @@ def test_missing_required_field():
 def test_unknown_kind_suggests_the_closest():
     text = "---\nid: a\nkind: proces\ntitle: A\nsummary: S.\n---\n"
     assert problems_of(text) == [
-        "content/x.md:3: 'kind' must be one of: framework, stage, phase, process, function, smf, "
-        "review, role, task, milestone, accountability, product, accelerator, maturity-level, "
-        "capability, case-study, guide; got 'proces'; did you mean 'process'?"
+        "content/x.md:3: 'kind' must be one of: framework, stage, phase, quadrant, track, process, "
+        "function, smf, review, milestone, accountability, role, task, discipline, component, "
+        "maturity-level, capability, product, accelerator, case-study, guide; got 'proces'; "
+        "did you mean 'process'?"
     ]
 
 

@@ -117,3 +117,13 @@ def test_kind_labels():
     assert kind_label("capability", plural=True) == "Capabilities"
     assert kind_label("smf", plural=True) == "Service management functions (SMF)"
     assert kind_label("case-study") == "Case study"
+
+
+def test_acronyms_get_hover_expansions_and_a_glossary_page(make_project):
+    docs = render(make_project(minimal=True))
+    assert "*[AIH]: Alpha Incident Handling" in (docs / "alpha-incident.md").read_text()
+    assert "*[AIH]" not in (docs / "beta.md").read_text()
+    glossary = (docs / "glossary.md").read_text()
+    assert "**AIH** (Alpha Incident Handling) { #term-aih }" in glossary
+    assert "See [Alpha Incident Handling](alpha-incident.md)." in glossary
+    assert glossary.index("## A") < glossary.index("## W")

@@ -31,7 +31,7 @@ def problems(make_project, files: dict[str, str]) -> list[str]:
 def test_minimal_project_is_clean(make_project):
     result = check(make_project(minimal=True))
     assert result.problems == []
-    assert len(result.corpus.by_id) == 7
+    assert len(result.corpus.by_id) == 8
 
 
 def test_duplicate_id(make_project):

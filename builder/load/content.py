@@ -18,7 +18,7 @@ from builder.config import BuildConfig
 from builder.errors import Problem, SourceLocation, sort_problems
 from builder.load.schema import FRONT_MATTER, check_fields
 from builder.load.yamlutil import LineDict, load_yaml, yaml_error_position
-from builder.model import Guidance, Link, Section
+from builder.model import Automation, Guidance, Link, Section
 
 __all__ = ["count_words", "load_content", "parse_guidance"]
 
@@ -80,6 +80,7 @@ def parse_guidance(raw: bytes, path: str) -> tuple[Guidance | None, list[Problem
         return None, [Problem(SourceLocation(path, 2), "bad-yaml", msg)]
     problems.extend(check_fields(data, FRONT_MATTER, path))
     node_id = data.get("id")
+    automates = _automations(data, path, problems)
     problems = sort_problems(problems)
     if not isinstance(node_id, str) or not node_id:
         return None, problems
@@ -100,6 +101,7 @@ def parse_guidance(raw: bytes, path: str) -> tuple[Guidance | None, list[Problem
         order=data["order"] if isinstance(data.get("order"), int) else None,
         sources=_strs(data, "sources"),
         former_ids=_strs(data, "former_ids"),
+        automates=automates,
         body=body,
         body_line=body_line,
         sections=tuple(sections),
@@ -150,6 +152,25 @@ def _lines(body: str) -> Iterator[tuple[str, bool]]:
             yield line, True
             continue
         yield line, in_code
+
+
+def _automations(data: LineDict, path: str, problems: list[Problem]) -> tuple[Automation, ...]:
+    """Read ``automates: [{id: ..., reason: ...}]``; report entries that lack either."""
+    items: Any = data.get("automates")
+    if not isinstance(items, list):
+        return ()
+    found: list[Automation] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, LineDict):
+            continue  # reported by the schema check
+        loc = SourceLocation(path, item.line)
+        target, reason = item.get("id"), item.get("reason")
+        if not isinstance(target, str) or not isinstance(reason, str) or not reason.strip():
+            msg = f"automates[{index}] needs an 'id' and a 'reason' (one sentence saying what is automated)"
+            problems.append(Problem(loc, "bad-automates", msg))
+            continue
+        found.append(Automation(target.strip(), " ".join(reason.split()), loc))
+    return tuple(found)
 
 
 def _str(data: LineDict, key: str) -> str:

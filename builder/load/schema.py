@@ -25,6 +25,7 @@ __all__ = [
     "KindSpec",
     "check_fields",
     "did_you_mean",
+    "kind_spec",
 ]
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -42,6 +43,8 @@ class Field:
     max: int | None = None
     pattern: re.Pattern[str] | None = None
     pattern_text: str = ""
+    #: For lists: the type of each item (str, or dict for a list of mappings).
+    items: Any = str
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,21 @@ KINDS: dict[str, KindSpec] = {
         300,
         needs_parent=True,
     ),
+    "quadrant": KindSpec(
+        (
+            "Purpose",
+            "Service management functions",
+            "Operations management review",
+            "Where it went in MOF 4.0",
+        ),
+        300,
+        needs_parent=True,
+    ),
+    "track": KindSpec(
+        ("Purpose", "Milestone", "Deliverables", "Team focus", "How it connects"),
+        300,
+        needs_parent=True,
+    ),
     "process": KindSpec(_PROCESS_SECTIONS, 450, needs_parent=True),
     "function": KindSpec(_PROCESS_SECTIONS, 450, needs_parent=True),
     "smf": KindSpec(
@@ -120,6 +138,10 @@ KINDS: dict[str, KindSpec] = {
         300,
         needs_parent=True,
     ),
+    "milestone": KindSpec(("Purpose", "Criteria"), 120, needs_parent=True),
+    "accountability": KindSpec(
+        ("Purpose", "Role types", "Responsibilities"), 200, needs_parent=True
+    ),
     "role": KindSpec(("Mission", "Responsibilities", "Skills"), 150, needs_framework=False),
     "task": KindSpec(
         (
@@ -134,15 +156,42 @@ KINDS: dict[str, KindSpec] = {
         200,
         needs_framework=False,
     ),
-    "milestone": KindSpec(),
-    "accountability": KindSpec(),
-    "product": KindSpec(),
-    "accelerator": KindSpec(),
-    "maturity-level": KindSpec(),
-    "capability": KindSpec(),
-    "case-study": KindSpec(needs_framework=False),
+    "discipline": KindSpec(("Purpose", "Practices", "How it connects"), 300, needs_parent=True),
+    "component": KindSpec(("Purpose", "How it works", "How it connects"), 300, needs_parent=True),
+    "maturity-level": KindSpec(("Characteristics", "Moving up"), 200, needs_parent=True),
+    "capability": KindSpec(("What it covers", "By maturity level"), 250, needs_parent=True),
+    # A product's "What it automates" section is generated from its `automates` field.
+    "product": KindSpec(
+        ("What it does", "Key features", "What replaced it"), 300, needs_parent=True
+    ),
+    "accelerator": KindSpec(
+        ("What it is", "When to use it", "What it contains"), 200, needs_parent=True
+    ),
+    "case-study": KindSpec(
+        ("Situation", "What they did", "Results", "Lessons"), 300, needs_framework=False
+    ),
     "guide": KindSpec(needs_framework=False),
 }
+
+#: Where one framework's element of a kind is written differently (kind spec per framework).
+FRAMEWORK_KINDS: dict[tuple[str, str], KindSpec] = {
+    # MOF 3.0 is legacy guidance: its SMF pages explain the function and where it went.
+    ("mof3", "smf"): KindSpec(
+        ("Purpose", "Key activities", "Where it went in MOF 4.0", "ITIL roots"),
+        250,
+        needs_parent=True,
+    ),
+}
+
+
+def kind_spec(kind: str, framework: str | None) -> KindSpec | None:
+    """Return the spec for a node of ``kind`` in ``framework``, or None for an unknown kind.
+
+    >>> kind_spec("smf", "mof3").sections[-1], kind_spec("smf", "mof4").min_words
+    ('ITIL roots', 450)
+    """
+    return FRAMEWORK_KINDS.get((framework or "", kind)) or KINDS.get(kind)
+
 
 _ID = {"pattern": ID_PATTERN, "pattern_text": "lowercase letters, digits and single hyphens"}
 
@@ -159,6 +208,7 @@ FRONT_MATTER: tuple[Field, ...] = (
     Field("order", int),
     Field("sources", list),
     Field("former_ids", list),
+    Field("automates", list, items=dict),
 )
 
 MAPPING_RECORD: tuple[Field, ...] = (
@@ -171,8 +221,6 @@ MAPPING_RECORD: tuple[Field, ...] = (
     Field("notes", str),
     Field("sources", list),
 )
-
-_TYPE_NAMES = {str: "a string", int: "an integer", list: "a list of strings"}
 
 
 def check_fields(
@@ -208,10 +256,9 @@ def check_fields(
 
 def _check_value(spec: Field, value: Any, loc: SourceLocation) -> Iterator[Problem]:
     if spec.type is list:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            yield Problem(
-                loc, "bad-type", f"{spec.name!r} must be a list of strings; got {value!r}"
-            )
+        if not isinstance(value, list) or not all(isinstance(v, spec.items) for v in value):
+            of = "strings" if spec.items is str else "mappings"
+            yield Problem(loc, "bad-type", f"{spec.name!r} must be a list of {of}; got {value!r}")
         return
     if spec.type is int and (isinstance(value, bool) or not isinstance(value, int)):
         yield Problem(loc, "bad-type", f"{spec.name!r} must be an integer; got {value!r}")

@@ -22,10 +22,12 @@ import networkx as nx
 
 from builder.fsutil import write_text
 from builder.graph import (
+    AUTOMATES,
     FRAMEWORK,
     KIND,
     LINKS_TO,
     PART_OF,
+    REASON,
     RELATION,
     STRENGTH,
     STRM,
@@ -33,9 +35,9 @@ from builder.graph import (
     counterparts,
 )
 from builder.load.content import LINK
-from builder.model import Corpus, Guidance
+from builder.model import Corpus, Guidance, Term
 
-__all__ = ["NavItem", "RenderedDocs", "kind_label", "render_docs"]
+__all__ = ["NavItem", "RenderedDocs", "abbreviations_in", "kind_label", "render_docs"]
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,9 @@ def render_docs(corpus: Corpus, G: nx.MultiDiGraph, docs_dir: Path) -> RenderedD
             redirect = env.get_template("redirect.html.j2").render(title=node.title, target=target)
             write_text(docs_dir / f"{old}.html", redirect)
     pages.extend(_render_listings(env, corpus, docs_dir))
+    if corpus.glossary:
+        write_text(docs_dir / "glossary.md", _render_glossary(env, corpus))
+        pages.append("glossary.md")
     write_text(docs_dir / "index.md", _render_home(env, corpus, G))
     pages.append("index.md")
     _copy_assets(docs_dir / "assets")
@@ -129,12 +134,33 @@ def _render_node(
         }
         for other, data in counterparts(G, node.id)
     ]
+    automates = [
+        {
+            "id": v,
+            "title": corpus[v].title,
+            "framework": _framework_title(corpus, corpus[v].framework or v),
+            "reason": d[REASON],
+        }
+        for _, v, d in sorted(G.out_edges(node.id, data=True), key=lambda e: e[1])
+        if d[RELATION] == AUTOMATES
+    ]
+    automated_by = [
+        {"id": u, "title": corpus[u].title, "reason": d[REASON]}
+        for u, _, d in sorted(G.in_edges(node.id, data=True), key=lambda e: e[0])
+        if d[RELATION] == AUTOMATES
+    ]
+    body = _resolve_links(corpus, node.body).strip()
     return env.get_template("node.md.j2").render(
         node=node,
+        automates=automates,
+        automated_by=automated_by,
+        abbreviations=abbreviations_in(
+            corpus.glossary, "\n".join([node.title, node.summary, *node.aliases, body])
+        ),
         crumbs=_ancestors(corpus, node),
         kind_label=kind_label(node.kind),
         framework=framework,
-        body=_resolve_links(corpus, node.body).strip(),
+        body=body,
         children=children_of(corpus, G, node.id),
         counterparts=rows,
         people=[n for n in related if n.kind in PEOPLE_KINDS],
@@ -198,12 +224,38 @@ def _render_home(env: jinja2.Environment, corpus: Corpus, G: nx.MultiDiGraph) ->
     return env.get_template("home.md.j2").render(
         stages=stages,
         frameworks=frameworks,
-        roles=sorted((n for n in corpus if n.kind == "role"), key=_title_key),
+        roles=sorted((n for n in corpus if n.kind == "role" and not n.framework), key=_title_key),
+        glossary=len(corpus.glossary),
         kinds=[
             {"kind": k, "label": kind_label(k, plural=True), "count": kinds[k]}
             for k in sorted(kinds)
         ],
     )
+
+
+def _render_glossary(env: jinja2.Environment, corpus: Corpus) -> str:
+    letters: dict[str, list[dict[str, Any]]] = {}
+    for term in sorted(corpus.glossary, key=lambda t: t.term.casefold()):
+        letter = term.term[0].upper() if term.term[0].isalpha() else "#"
+        see = [{"id": i, "title": corpus[i].title} for i in term.see if i in corpus]
+        letters.setdefault(letter, []).append({"term": term, "see": see})
+    return env.get_template("glossary.md.j2").render(letters=sorted(letters.items()))
+
+
+def abbreviations_in(glossary: tuple[Term, ...], text: str) -> list[Term]:
+    """Return the acronyms of ``glossary`` that occur in ``text`` as whole words, sorted.
+
+    >>> from builder.errors import SourceLocation
+    >>> cab = Term("CAB", "A board.", SourceLocation("g.yaml"), expansion="Change Advisory Board")
+    >>> [t.term for t in abbreviations_in((cab,), "Ask the CAB.")], abbreviations_in((cab,), "CABS")
+    (['CAB'], [])
+    """
+    found = [
+        t
+        for t in glossary
+        if t.is_acronym and re.search(rf"(?<![\w-]){re.escape(t.term)}(?![\w-])", text)
+    ]
+    return sorted(found, key=lambda t: t.term)
 
 
 # -----------------------------------------------------------------------------
@@ -245,6 +297,8 @@ def build_nav(corpus: Corpus) -> list[NavItem]:
         {kind_label(k, plural=True): f"browse/kind-{k}.md"}
         for k in sorted({n.kind for n in corpus})
     ]
+    if corpus.glossary:
+        browse.append({"Glossary": "glossary.md"})
     nav.append({"Browse": browse})
     return nav
 
@@ -344,6 +398,10 @@ def _environment() -> jinja2.Environment:
     env.filters["md"] = _md
     env.filters["cell"] = _cell
     env.filters["tojson"] = lambda v: json.dumps(v, ensure_ascii=False)
+    env.filters["abbr"] = lambda v: " ".join(html.escape(str(v), quote=True).split())
+    env.filters["anchor"] = lambda v: (
+        "term-" + (re.sub(r"[^a-z0-9]+", "-", str(v).lower()).strip("-") or "x")
+    )
     return env
 
 
