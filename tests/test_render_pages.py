@@ -127,3 +127,12 @@ def test_acronyms_get_hover_expansions_and_a_glossary_page(make_project):
     assert "**AIH** (Alpha Incident Handling) { #term-aih }" in glossary
     assert "See [Alpha Incident Handling](alpha-incident.md)." in glossary
     assert glossary.index("## A") < glossary.index("## W")
+
+
+def test_framework_members_without_parent_are_grouped_by_kind_in_the_nav(make_project):
+    role = page(
+        "alpha-role-owner", "role", "Process Owner", framework="alpha", body="See [[alpha]]."
+    )
+    result = check(make_project({"content/alpha/role.md": role}, minimal=True))
+    alpha = build_nav(result.corpus)[1]["Alpha Framework"]
+    assert alpha[-1] == {"Roles": [{"Process Owner": "alpha-role-owner.md"}]}

@@ -12,6 +12,7 @@ import logging
 import re
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -281,7 +282,7 @@ def build_nav(corpus: Corpus) -> list[NavItem]:
 
     nav: list[NavItem] = [{"Home": "index.md"}]
     for fw in frameworks_of(corpus):
-        nav.append(tree(fw, frozenset()))
+        nav.append(_framework_section(fw, tree(fw, frozenset()), corpus, tree))
     placed = {fw.id for fw in frameworks_of(corpus)} | {
         n.id for n in corpus if n.framework in corpus or n.parent in corpus
     }
@@ -301,6 +302,21 @@ def build_nav(corpus: Corpus) -> list[NavItem]:
         browse.append({"Glossary": "glossary.md"})
     nav.append({"Browse": browse})
     return nav
+
+
+def _framework_section(
+    fw: Guidance, item: NavItem, corpus: Corpus, tree: Callable[[Guidance, frozenset[str]], NavItem]
+) -> NavItem:
+    """Add the framework's members that have no parent (its roles, say) to its section, by kind."""
+    members = [n for n in corpus if n.framework == fw.id and n.parent is None and n.id != fw.id]
+    if not members or not isinstance(item, dict):
+        return item
+    ((title, entries),) = item.items()
+    section: list[NavItem] = list(entries) if isinstance(entries, list) else [entries]
+    for kind in sorted({n.kind for n in members}):
+        kids = sorted((n for n in members if n.kind == kind), key=_order_key)
+        section.append({kind_label(kind, plural=True): [tree(n, frozenset()) for n in kids]})
+    return {title: section}
 
 
 def frameworks_of(corpus: Corpus) -> list[Guidance]:
