@@ -126,6 +126,65 @@ def export(root: Path, fmt: str, out: Path | None) -> None:
 
 
 @cli.command()
+@click.argument("query", nargs=-1, required=True)
+@_root_option
+@click.option("--framework", help="Only this framework (an id such as itil or mof4).")
+@click.option("--kind", help="Only this kind (process, smf, role, task, ...).")
+@click.option("--role", help="Only pages linked to this role (a role id).")
+@click.option("--stage", help="Only this ITIL stage (an id, or a short name such as transition).")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print a JSON list: id, title, url, kind, framework, score, snippet.",
+)
+def search(
+    query: tuple[str, ...],
+    root: Path,
+    framework: str | None,
+    kind: str | None,
+    role: str | None,
+    stage: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Search the portal's guidance from the terminal.
+
+    Acronyms and synonyms are expanded (CAB finds Change Advisory Board), misspellings get a
+    did-you-mean, and the index is rebuilt first when the content changed.
+
+    \b
+    Examples:
+      portal search how do I approve an emergency change
+      portal search KEDB --kind process --json
+      portal search backup --framework system-center
+    """
+    import json
+
+    from builder.search import search as run_search
+
+    cfg = BuildConfig.from_root(root)
+    filters = {"framework": framework, "kind": kind, "role": role, "stage": stage}
+    chosen = {k: v for k, v in filters.items() if v}
+    result = _run(lambda c: run_search(c, " ".join(query), filters=chosen, limit=limit), cfg)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    if result.did_you_mean:
+        click.echo(f"Did you mean: {result.did_you_mean}?", err=True)
+    if result.fuzzy:
+        click.echo("No exact match; showing close matches.", err=True)
+    if not result.hits:
+        click.echo(f"No results for {result.query!r}.")
+        return
+    for rank, hit in enumerate(result.hits, 1):
+        where = ", ".join(x for x in (hit.kind, hit.framework) if x)
+        click.echo(f"{rank:2}. {hit.title}  ({where})  {hit.url}")
+        click.echo(f"    {hit.snippet}")
+
+
+@cli.command()
 @_root_option
 @click.option(
     "--host",

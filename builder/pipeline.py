@@ -1,4 +1,4 @@
-"""The one orchestrator: load -> graph -> validate -> render -> site.
+"""The one orchestrator: load -> graph -> validate -> index -> render -> site.
 
 All reading and checking finishes before anything is written (mkdocs and pelican do the
 same), so a bad input never touches build/ or site/.
@@ -21,6 +21,8 @@ from builder.config import BuildConfig
 from builder.errors import Problem, SiteBuildError
 from builder.fsutil import clean_dir
 from builder.graph import build_graph
+from builder.index import write_index
+from builder.index_store import content_hash, index_dir, publish_generation
 from builder.load import load_content, load_glossary, load_mappings
 from builder.model import Corpus
 from builder.render.pages import render_docs
@@ -81,25 +83,39 @@ def build(cfg: BuildConfig) -> BuildResult:
         ValidationFailed: the sources have errors; nothing was written.
         SiteBuildError: mkdocs failed or site/ could not be replaced; site/ is unchanged.
     """
+    digest = content_hash(cfg)
     checked = check(cfg)
     timings = dict(checked.timings)
     # Start writing: one build at a time per build folder.
     with _lock(cfg.build_dir):
-        docs_dir = cfg.build_dir / "docs"
-        with _phase("render", timings):
-            clean_dir(docs_dir, inside=cfg.build_dir)
-            rendered = render_docs(checked.corpus, checked.graph, docs_dir)
-            config_file = write_mkdocs_config(cfg, docs_dir, rendered.nav)
-        with _phase("site", timings):
-            _remove_stale_builds(cfg.site_dir)
-            new_site = new_site_dir(cfg.site_dir)
-            try:
-                run_mkdocs(config_file, new_site)
-                swap_site(new_site, cfg.site_dir)
-            except BaseException:
-                shutil.rmtree(new_site, ignore_errors=True)
-                raise
+        with _phase("index", timings):
+            generation, related = write_index(checked.corpus, checked.graph, index_dir(cfg), digest)
+        try:
+            docs_dir = cfg.build_dir / "docs"
+            with _phase("render", timings):
+                clean_dir(docs_dir, inside=cfg.build_dir)
+                rendered = render_docs(checked.corpus, checked.graph, docs_dir, related)
+                config_file = write_mkdocs_config(cfg, docs_dir, rendered.nav)
+            with _phase("site", timings):
+                _build_site(cfg, config_file)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        # The site is in place: now the index that matches it becomes current.
+        publish_generation(index_dir(cfg), generation)
     return BuildResult(checked, len(rendered.pages), cfg.site_dir / "index.html", timings)
+
+
+def _build_site(cfg: BuildConfig, config_file: Path) -> None:
+    """Run mkdocs into a fresh folder beside site/ and swap it in; clean up on any failure."""
+    _remove_stale_builds(cfg.site_dir)
+    new_site = new_site_dir(cfg.site_dir)
+    try:
+        run_mkdocs(config_file, new_site)
+        swap_site(new_site, cfg.site_dir)
+    except BaseException:
+        shutil.rmtree(new_site, ignore_errors=True)
+        raise
 
 
 @contextlib.contextmanager

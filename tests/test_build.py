@@ -44,7 +44,7 @@ def test_build_writes_every_page_and_the_search_index(built):
     assert "url=alpha-change.html" in (site / "alpha-change-old.html").read_text()
     index = (site / "search" / "search_index.js").read_text()
     assert "Alpha Incident Handling" in index
-    assert set(result.timings) == {"load", "graph", "validate", "render", "site"}
+    assert set(result.timings) == {"load", "graph", "validate", "index", "render", "site"}
 
 
 def test_site_loads_nothing_from_the_network(built):
@@ -119,3 +119,23 @@ def test_unwritable_site_parent_is_a_clear_error(make_project, tmp_path):
 
 def minimal_files_ids() -> list[str]:
     return sorted(Path(p).stem for p in minimal_files() if p.startswith("content/"))
+
+
+def test_pages_get_related_guidance_that_they_do_not_already_link(built):
+    cfg, result = built
+    G = result.check.graph
+    text = (cfg.build_dir / "docs" / "alpha-change.md").read_text()
+    section = text.split("## Related guidance\n\n", 1)[1].split("\n\n", 1)[0]
+    related = [line.split("](", 1)[1].split(".md)", 1)[0] for line in section.splitlines()]
+    assert 1 <= len(related) <= 5
+    linked = set(G.successors("alpha-change")) | set(G.predecessors("alpha-change"))
+    assert not set(related) & (linked | {"alpha-change"})
+
+
+def test_build_publishes_the_search_index(built):
+    from builder.index_store import IndexMeta, content_hash, current_generation, index_dir
+
+    cfg, _ = built
+    generation = current_generation(index_dir(cfg))
+    assert generation is not None
+    assert IndexMeta.read(generation).content_hash == content_hash(cfg)

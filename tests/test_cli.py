@@ -32,7 +32,7 @@ def test_every_command_has_help(command):
 
 
 def test_expected_commands():
-    assert COMMANDS == ["build", "check", "export", "serve"]
+    assert COMMANDS == ["build", "check", "export", "search", "serve"]
 
 
 def test_unknown_option_is_a_usage_error():

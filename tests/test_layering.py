@@ -1,4 +1,4 @@
-"""Imports point upstream only: model/errors <- load <- graph <- validate <- render <- site <- pipeline <- cli."""
+"""Imports point upstream only: model/errors <- load <- graph <- validate <- index, render <- site <- pipeline <- search, cli."""
 
 from __future__ import annotations
 
@@ -13,13 +13,16 @@ STAGES = {
     "config": 0,
     "model": 1,
     "fsutil": 1,
+    "index_store": 1,
     "load": 2,
     "graph": 3,
     "validate": 4,
     "export": 4,
     "render": 5,
+    "index": 5,
     "site": 6,
     "pipeline": 7,
+    "search": 8,
     "cli": 8,
     "__init__": 9,
     "__main__": 9,

@@ -85,8 +85,15 @@ def kind_label(kind: str, plural: bool = False) -> str:
     return label + "s" if not label.endswith(")") else label.replace(" (", "s (", 1)
 
 
-def render_docs(corpus: Corpus, G: nx.MultiDiGraph, docs_dir: Path) -> RenderedDocs:
+def render_docs(
+    corpus: Corpus,
+    G: nx.MultiDiGraph,
+    docs_dir: Path,
+    related: dict[str, list[str]] | None = None,
+) -> RenderedDocs:
     """Write the whole docs tree into ``docs_dir`` (which must be empty or absent).
+
+    ``related`` maps a node id to the ids of related pages (from the search index).
 
     Returns:
         The written page paths and the mkdocs nav.
@@ -94,7 +101,8 @@ def render_docs(corpus: Corpus, G: nx.MultiDiGraph, docs_dir: Path) -> RenderedD
     env = _environment()
     pages: list[str] = []
     for node in sorted(corpus, key=lambda n: n.id):
-        write_text(docs_dir / f"{node.id}.md", _render_node(env, corpus, G, node))
+        similar = [corpus[i] for i in (related or {}).get(node.id, []) if i in corpus]
+        write_text(docs_dir / f"{node.id}.md", _render_node(env, corpus, G, node, similar))
         pages.append(f"{node.id}.md")
         for old in node.former_ids:
             target = f"{node.id}.html"
@@ -116,10 +124,14 @@ def render_docs(corpus: Corpus, G: nx.MultiDiGraph, docs_dir: Path) -> RenderedD
 
 
 def _render_node(
-    env: jinja2.Environment, corpus: Corpus, G: nx.MultiDiGraph, node: Guidance
+    env: jinja2.Environment,
+    corpus: Corpus,
+    G: nx.MultiDiGraph,
+    node: Guidance,
+    similar: list[Guidance],
 ) -> str:
     framework = corpus.by_id.get(node.framework or "") if node.kind != "framework" else None
-    related = [corpus[v] for v in _neighbours(G, node.id)]
+    neighbours = [corpus[v] for v in _neighbours(G, node.id)]
     backlinks = sorted(
         {corpus[u] for u, _, d in G.in_edges(node.id, data=True) if d[RELATION] == LINKS_TO},
         key=_title_key,
@@ -153,6 +165,18 @@ def _render_node(
     body = _resolve_links(corpus, node.body).strip()
     return env.get_template("node.md.j2").render(
         node=node,
+        related=[
+            {
+                "id": r.id,
+                "title": r.title,
+                "summary": r.summary,
+                "what": ", ".join(
+                    [kind_label(r.kind).lower()]
+                    + ([_framework_title(corpus, r.framework)] if r.framework else [])
+                ),
+            }
+            for r in similar
+        ],
         automates=automates,
         automated_by=automated_by,
         abbreviations=abbreviations_in(
@@ -164,7 +188,7 @@ def _render_node(
         body=body,
         children=children_of(corpus, G, node.id),
         counterparts=rows,
-        people=[n for n in related if n.kind in PEOPLE_KINDS],
+        people=[n for n in neighbours if n.kind in PEOPLE_KINDS],
         backlinks=[b for b in backlinks if b.kind not in PEOPLE_KINDS],
     )
 

@@ -1,0 +1,246 @@
+"""Write the whoosh full-text index: schema, documents, synonyms and related guidance.
+
+Each build writes a new index *generation* (see :mod:`builder.index_store`), which the caller
+publishes once the site is in place.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from whoosh import fields, index
+from whoosh.analysis import STOP_WORDS, StandardAnalyzer, StemmingAnalyzer
+
+from builder.fsutil import write_text
+from builder.graph import AUTOMATES, KIND, LINKS_TO, MAPS_TO, PART_OF, RELATION
+from builder.index_store import IndexMeta
+from builder.load.content import LINK, TAG
+from builder.model import Corpus, Guidance
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["SCHEMA", "documents", "plain_text", "related_pages", "synonym_table", "write_index"]
+
+log = logging.getLogger(__name__)
+
+RELATED = 5
+
+#: Question words carry no meaning in "how do I approve an emergency change?".
+QUESTION_WORDS = frozenset(
+    [
+        "how",
+        "do",
+        "does",
+        "did",
+        "i",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "why",
+        "where",
+        "should",
+        "must",
+        "my",
+        "me",
+        "our",
+        "i'm",
+        "can",
+        "could",
+    ]
+)
+_STEM = StemmingAnalyzer(stoplist=STOP_WORDS | QUESTION_WORDS)
+SCHEMA = fields.Schema(
+    id=fields.ID(stored=True, unique=True),
+    title=fields.TEXT(stored=True, analyzer=_STEM, field_boost=5.0),
+    aliases=fields.TEXT(stored=True, analyzer=_STEM, field_boost=4.0),
+    summary=fields.TEXT(stored=True, analyzer=_STEM, field_boost=2.0),
+    body=fields.TEXT(analyzer=_STEM),
+    # The body without tables, for snippets.
+    prose=fields.STORED(),
+    # Unstemmed words, for the spelling corrector ("did you mean").
+    spell=fields.TEXT(analyzer=StandardAnalyzer(stoplist=None), spelling=True),
+    kind=fields.ID(stored=True),
+    framework=fields.ID(stored=True),
+    stage=fields.KEYWORD(stored=True, commas=True),
+    roles=fields.KEYWORD(stored=True, commas=True),
+    tools=fields.KEYWORD(stored=True, commas=True),
+    url=fields.STORED(),
+)
+
+
+# -----------------------------------------------------------------------------
+# Public API
+
+
+def write_index(
+    corpus: Corpus, G: nx.MultiDiGraph, search_dir: Path, digest: str
+) -> tuple[Path, dict[str, list[str]]]:
+    """Write a new index generation under ``search_dir`` (not yet current).
+
+    Returns:
+        The generation folder, and the related pages of every node (ids, best first).
+    """
+    search_dir.mkdir(parents=True, exist_ok=True)
+    generation = Path(tempfile.mkdtemp(prefix=f"gen-{digest[:12]}-", dir=search_dir))
+    try:
+        ix = index.create_in(str(generation), SCHEMA)
+        writer = ix.writer()
+        for doc in documents(corpus, G):
+            writer.add_document(**doc)
+        writer.commit()
+        meta = IndexMeta(
+            content_hash=digest,
+            synonyms=synonym_table(corpus),
+            filters=_filter_values(corpus, G),
+            titles={n.id: n.title for n in corpus},
+        )
+        write_text(generation / "meta.json", meta.to_json())
+        with ix.searcher() as searcher:
+            related = dict(related_pages(corpus, G, searcher))
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
+    return generation, related
+
+
+def documents(corpus: Corpus, G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
+    """Yield one whoosh document per node, in id order."""
+    for node in sorted(corpus, key=lambda n: n.id):
+        body = plain_text(node.body, corpus)
+        prose = plain_text(_without_tables(node.body), corpus)
+        yield {
+            "id": node.id,
+            "title": node.title,
+            "aliases": " ; ".join(node.aliases),
+            "summary": node.summary,
+            "body": body,
+            "prose": prose,
+            "spell": " ".join([node.title, *node.aliases, node.summary, body]),
+            "kind": node.kind,
+            "framework": node.framework or (node.id if node.kind == "framework" else ""),
+            "stage": ",".join(sorted(stages_of(corpus, G, node.id))),
+            "roles": ",".join(sorted(_neighbours_of_kind(G, node.id, "role"))),
+            "tools": ",".join(sorted(_tools_of(G, node.id))),
+            "url": f"{node.id}.html",
+        }
+
+
+def plain_text(body: str, corpus: Corpus) -> str:
+    """Return a Markdown body as searchable text: links as their text, no markup.
+
+    >>> plain_text("## Scope\\nSee [[a|the A page]] and <b>this</b> | x |", Corpus.of(()))
+    'Scope See the A page and this x'
+    """
+
+    def link_text(m: re.Match[str]) -> str:
+        if m.group(2):
+            return m.group(2)
+        target = corpus.by_id.get(m.group(1).strip())
+        return target.title if target else m.group(1)
+
+    text = LINK.sub(link_text, body)
+    text = TAG.sub(" ", text)
+    text = re.sub(r"[#*_`|>\[\]()!:-]{1,}", lambda m: " " if m.group(0) != "-" else "-", text)
+    return " ".join(text.split())
+
+
+def synonym_table(corpus: Corpus) -> dict[str, list[str]]:
+    """Return phrase -> equivalent phrases, from glossary acronyms and page aliases (lowercase).
+
+    An acronym finds its expansion and the expansion finds the acronym; a page alias finds the
+    page title and the title finds the alias.
+    """
+    pairs: list[tuple[str, str]] = []
+    for term in corpus.glossary:
+        if term.expansion:
+            pairs.append((term.term, term.expansion))
+    for node in corpus:
+        pairs.extend((alias, node.title) for alias in node.aliases)
+    table: dict[str, set[str]] = {}
+    for a, b in pairs:
+        a_key, b_key = _norm(a), _norm(b)
+        if not a_key or not b_key or a_key == b_key:
+            continue
+        table.setdefault(a_key, set()).add(b_key)
+        table.setdefault(b_key, set()).add(a_key)
+    return {k: sorted(v) for k, v in sorted(table.items())}
+
+
+def related_pages(
+    corpus: Corpus, G: nx.MultiDiGraph, searcher: Any
+) -> Iterator[tuple[str, list[str]]]:
+    """Yield (id, up to five related ids) from whoosh's more-like-this, leaving out linked pages."""
+    for node in sorted(corpus, key=lambda n: n.id):
+        docnum = searcher.document_number(id=node.id)
+        if docnum is None:
+            continue
+        linked = set(G.successors(node.id)) | set(G.predecessors(node.id)) | {node.id}
+        text = plain_text(node.body, corpus)
+        hits = searcher.more_like(docnum, "body", text=text, top=RELATED + len(linked), numterms=25)
+        picks = [hit["id"] for hit in hits if hit["id"] not in linked][:RELATED]
+        yield node.id, picks
+
+
+def stages_of(corpus: Corpus, G: nx.MultiDiGraph, node_id: str) -> set[str]:
+    """Return the ITIL stages a node sits in, directly or through its counterparts."""
+    found: set[str] = set()
+    for start in [
+        node_id,
+        *(v for _, v, d in G.out_edges(node_id, data=True) if d[RELATION] == MAPS_TO),
+    ]:
+        found |= _stage_ancestors(corpus, start)
+    return found
+
+
+# -----------------------------------------------------------------------------
+# Helpers
+
+
+def _without_tables(body: str) -> str:
+    return "\n".join(line for line in body.split("\n") if not line.lstrip().startswith("|"))
+
+
+def _stage_ancestors(corpus: Corpus, node_id: str) -> set[str]:
+    seen: set[str] = set()
+    current: Guidance | None = corpus.by_id.get(node_id)
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        if current.kind == "stage":
+            return {current.id}
+        current = corpus.by_id.get(current.parent or "")
+    return set()
+
+
+def _neighbours_of_kind(G: nx.MultiDiGraph, n: str, kind: str) -> Iterable[str]:
+    for u, v, d in [*G.out_edges(n, data=True), *G.in_edges(n, data=True)]:
+        other = v if u == n else u
+        if d[RELATION] in (LINKS_TO, PART_OF) and G.nodes[other][KIND] == kind:
+            yield other
+
+
+def _tools_of(G: nx.MultiDiGraph, n: str) -> Iterable[str]:
+    for u, _, d in G.in_edges(n, data=True):
+        if d[RELATION] == AUTOMATES:
+            yield u
+
+
+def _filter_values(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, list[str]]:
+    roles = {r for n in corpus for r in _neighbours_of_kind(G, n.id, "role")}
+    return {
+        "framework": sorted({n.id for n in corpus if n.kind == "framework"}),
+        "kind": sorted({n.kind for n in corpus}),
+        "role": sorted(roles),
+        "stage": sorted(n.id for n in corpus if n.kind == "stage"),
+    }
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
