@@ -62,11 +62,11 @@ SCHEMA = fields.Schema(
     title=fields.TEXT(stored=True, analyzer=_STEM, field_boost=5.0),
     aliases=fields.TEXT(stored=True, analyzer=_STEM, field_boost=4.0),
     summary=fields.TEXT(stored=True, analyzer=_STEM, field_boost=2.0),
-    body=fields.TEXT(analyzer=_STEM),
+    body=fields.TEXT(analyzer=_STEM, vector=True),
     # The body without tables, for snippets.
     prose=fields.STORED(),
     # Unstemmed words, for the spelling corrector ("did you mean").
-    spell=fields.TEXT(analyzer=StandardAnalyzer(stoplist=None), spelling=True),
+    spell=fields.TEXT(analyzer=StandardAnalyzer(stoplist=None)),
     kind=fields.ID(stored=True),
     framework=fields.ID(stored=True),
     stage=fields.KEYWORD(stored=True, commas=True),
@@ -183,8 +183,7 @@ def related_pages(
         if docnum is None:
             continue
         linked = set(G.successors(node.id)) | set(G.predecessors(node.id)) | {node.id}
-        text = plain_text(node.body, corpus)
-        hits = searcher.more_like(docnum, "body", text=text, top=RELATED + len(linked), numterms=25)
+        hits = searcher.more_like(docnum, "body", top=RELATED + len(linked), numterms=15)
         picks = [hit["id"] for hit in hits if hit["id"] not in linked][:RELATED]
         yield node.id, picks
 

@@ -37,6 +37,18 @@ from builder.graph import (
 )
 from builder.load.content import LINK
 from builder.model import Corpus, Guidance, Term
+from builder.render.diagrams import lifecycle_svg
+from builder.render.maps import (
+    FRAMEWORK_STYLE,
+    RELATION_STYLE,
+    MapView,
+    local_view,
+    map_json,
+    overview_view,
+    pair_view,
+    role_view,
+    stage_view,
+)
 
 __all__ = ["NavItem", "RenderedDocs", "abbreviations_in", "kind_label", "render_docs"]
 
@@ -57,6 +69,8 @@ RELATION_WORDS = {
     "intersects-with": "intersects with",
     "no-relation": "no relation to",
 }
+#: The vis-network build inside pyvis 0.3.2 that the maps use.
+VIS_VERSION = "vis-9.1.2"
 #: Kinds whose pages are about people and work rather than framework elements.
 PEOPLE_KINDS = ("role", "task")
 
@@ -100,9 +114,16 @@ def render_docs(
     """
     env = _environment()
     pages: list[str] = []
+    map_pages, map_nav, overview = _render_maps(env, corpus, G, docs_dir)
+    pages.extend(map_pages)
+    on_overview = {n["id"] for n in overview.nodes}
+    undirected = nx.Graph(G.to_undirected(as_view=True))
+    acronyms = _acronym_pattern(corpus.glossary)
     for node in sorted(corpus, key=lambda n: n.id):
         similar = [corpus[i] for i in (related or {}).get(node.id, []) if i in corpus]
-        write_text(docs_dir / f"{node.id}.md", _render_node(env, corpus, G, node, similar))
+        text = _render_node(env, corpus, G, node, similar, acronyms)
+        text += _render_local_map(env, corpus, G, node, node.id in on_overview, undirected)
+        write_text(docs_dir / f"{node.id}.md", text)
         pages.append(f"{node.id}.md")
         for old in node.former_ids:
             target = f"{node.id}.html"
@@ -116,7 +137,7 @@ def render_docs(
     pages.append("index.md")
     _copy_assets(docs_dir / "assets")
     log.debug("rendered %d pages", len(pages))
-    return RenderedDocs(tuple(sorted(pages)), build_nav(corpus))
+    return RenderedDocs(tuple(sorted(pages)), build_nav(corpus, map_nav))
 
 
 # -----------------------------------------------------------------------------
@@ -129,6 +150,7 @@ def _render_node(
     G: nx.MultiDiGraph,
     node: Guidance,
     similar: list[Guidance],
+    acronyms: re.Pattern[str] | None = None,
 ) -> str:
     framework = corpus.by_id.get(node.framework or "") if node.kind != "framework" else None
     neighbours = [corpus[v] for v in _neighbours(G, node.id)]
@@ -165,6 +187,7 @@ def _render_node(
     body = _resolve_links(corpus, node.body).strip()
     return env.get_template("node.md.j2").render(
         node=node,
+        diagram=lifecycle_svg(corpus, G, current=node.id) if node.kind == "stage" else "",
         related=[
             {
                 "id": r.id,
@@ -180,7 +203,7 @@ def _render_node(
         automates=automates,
         automated_by=automated_by,
         abbreviations=abbreviations_in(
-            corpus.glossary, "\n".join([node.title, node.summary, *node.aliases, body])
+            corpus.glossary, "\n".join([node.title, node.summary, *node.aliases, body]), acronyms
         ),
         crumbs=_ancestors(corpus, node),
         kind_label=kind_label(node.kind),
@@ -247,6 +270,7 @@ def _render_home(env: jinja2.Environment, corpus: Corpus, G: nx.MultiDiGraph) ->
     ]
     kinds = Counter(n.kind for n in corpus)
     return env.get_template("home.md.j2").render(
+        diagram=lifecycle_svg(corpus, G),
         stages=stages,
         frameworks=frameworks,
         roles=sorted((n for n in corpus if n.kind == "role" and not n.framework), key=_title_key),
@@ -258,6 +282,108 @@ def _render_home(env: jinja2.Environment, corpus: Corpus, G: nx.MultiDiGraph) ->
     )
 
 
+def _render_maps(
+    env: jinja2.Environment, corpus: Corpus, G: nx.MultiDiGraph, docs_dir: Path
+) -> tuple[list[str], list[NavItem], MapView]:
+    """Write maps/*.md: the lifecycle overview, one map per framework pair, stage and role."""
+    overview = overview_view(corpus, G)
+    views = [overview]
+    pair_nav: list[NavItem] = []
+    for header in sorted(corpus.mapping_files, key=lambda f: f.framework_ids):
+        a, b = header.framework_ids
+        if a in corpus and b in corpus:
+            view = pair_view(corpus, G, a, b)
+            if view.nodes:
+                views.append(view)
+                pair_nav.append({html.escape(view.title, quote=False): f"maps/{view.id}.md"})
+    stage_nav: list[NavItem] = []
+    for stage in sorted((n for n in corpus if n.kind == "stage"), key=_order_key):
+        view = stage_view(corpus, G, stage.id)
+        views.append(view)
+        stage_nav.append({html.escape(stage.title, quote=False): f"maps/{view.id}.md"})
+    views += [
+        role_view(corpus, G, r.id) for r in sorted(corpus, key=lambda n: n.id) if r.kind == "role"
+    ]
+    pages = []
+    for view in views:
+        write_text(docs_dir / "maps" / f"{view.id}.md", _render_map_page(env, corpus, view))
+        pages.append(f"maps/{view.id}.md")
+    nav: list[NavItem] = [{"Lifecycle overview": "maps/lifecycle.md"}]
+    if pair_nav:
+        nav.append({"Framework pairs": pair_nav})
+    if stage_nav:
+        nav.append({"ITIL stages": stage_nav})
+    return pages, nav, overview
+
+
+def _render_map_page(env: jinja2.Environment, corpus: Corpus, view: MapView) -> str:
+    frameworks = sorted({n["framework"] for n in view.nodes})
+    titles = {fw: _framework_title(corpus, fw) for fw in frameworks}
+    relations = sorted({e["relation"] for e in view.edges})
+    by_id = {n["id"]: n for n in view.nodes}
+    return env.get_template("map.md.j2").render(
+        view=view,
+        data=map_json(view, titles),
+        names=sorted({n["name"] for n in view.nodes}),
+        frameworks=[
+            {
+                "id": fw,
+                "title": titles[fw],
+                "colour": FRAMEWORK_STYLE.get(fw, ("#BBBBBB", "ellipse"))[0],
+                "shape": FRAMEWORK_STYLE.get(fw, ("#BBBBBB", "ellipse"))[1],
+            }
+            for fw in frameworks
+        ],
+        relations=[
+            {
+                "id": r,
+                "label": r.replace("-", " "),
+                "colour": RELATION_STYLE.get(r, (False, "#999999"))[1],
+                "dash": _dash(RELATION_STYLE.get(r, (False, ""))[0]),
+            }
+            for r in relations
+        ],
+        nodes=[
+            dict(n, fw=titles.get(n["framework"], n["framework"]))
+            for n in sorted(view.nodes, key=lambda n: n["name"])
+        ],
+        edges=[
+            {
+                "source": by_id[e["from"]]["name"],
+                "target": by_id[e["to"]]["name"],
+                "relation": e["relation"].replace("-", " "),
+                "strength": e["strength"],
+            }
+            for e in view.edges
+        ],
+    )
+
+
+def _render_local_map(
+    env: jinja2.Environment,
+    corpus: Corpus,
+    G: nx.MultiDiGraph,
+    node: Guidance,
+    on_overview: bool,
+    undirected: nx.Graph,
+) -> str:
+    view = local_view(corpus, G, node.id, undirected)
+    titles = {n["framework"]: _framework_title(corpus, n["framework"]) for n in view.nodes}
+    return env.get_template("local-map.md.j2").render(
+        view=view,
+        data=map_json(view, titles),
+        current=node.id,
+        title=node.title,
+        count=len(view.nodes) - 1,
+        on_overview=on_overview,
+        role_map=node.kind == "role",
+    )
+
+
+def _dash(pattern: object) -> str:
+    return " ".join(str(x) for x in pattern) if isinstance(pattern, list) else ""
+
+
 def _render_glossary(env: jinja2.Environment, corpus: Corpus) -> str:
     letters: dict[str, list[dict[str, Any]]] = {}
     for term in sorted(corpus.glossary, key=lambda t: t.term.casefold()):
@@ -267,28 +393,39 @@ def _render_glossary(env: jinja2.Environment, corpus: Corpus) -> str:
     return env.get_template("glossary.md.j2").render(letters=sorted(letters.items()))
 
 
-def abbreviations_in(glossary: tuple[Term, ...], text: str) -> list[Term]:
+def abbreviations_in(
+    glossary: tuple[Term, ...], text: str, pattern: re.Pattern[str] | None = None
+) -> list[Term]:
     """Return the acronyms of ``glossary`` that occur in ``text`` as whole words, sorted.
+
+    ``pattern`` is :func:`_acronym_pattern` of the glossary, precomputed for many pages.
 
     >>> from builder.errors import SourceLocation
     >>> cab = Term("CAB", "A board.", SourceLocation("g.yaml"), expansion="Change Advisory Board")
     >>> [t.term for t in abbreviations_in((cab,), "Ask the CAB.")], abbreviations_in((cab,), "CABS")
     (['CAB'], [])
     """
-    found = [
-        t
-        for t in glossary
-        if t.is_acronym and re.search(rf"(?<![\w-]){re.escape(t.term)}(?![\w-])", text)
-    ]
-    return sorted(found, key=lambda t: t.term)
+    pattern = pattern or _acronym_pattern(glossary)
+    if pattern is None:
+        return []
+    found = set(pattern.findall(text))
+    return sorted((t for t in glossary if t.is_acronym and t.term in found), key=lambda t: t.term)
+
+
+def _acronym_pattern(glossary: tuple[Term, ...]) -> re.Pattern[str] | None:
+    """One regular expression that matches any acronym of the glossary as a whole word."""
+    terms = sorted({t.term for t in glossary if t.is_acronym}, key=lambda t: (-len(t), t))
+    if not terms:
+        return None
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in terms) + r")(?![\w-])")
 
 
 # -----------------------------------------------------------------------------
 # Navigation
 
 
-def build_nav(corpus: Corpus) -> list[NavItem]:
-    """Return the mkdocs nav: home, each framework's part-of tree, unframed kinds, browse pages."""
+def build_nav(corpus: Corpus, maps: list[NavItem] | None = None) -> list[NavItem]:
+    """Return the mkdocs nav: home, maps, each framework's tree, unframed kinds, browse pages."""
     children: dict[str, list[Guidance]] = {}
     for n in corpus:
         if n.parent is not None and n.parent in corpus:
@@ -305,6 +442,8 @@ def build_nav(corpus: Corpus) -> list[NavItem]:
         return {title: [f"{node.id}.md", *(tree(k, inner) for k in kids)]}
 
     nav: list[NavItem] = [{"Home": "index.md"}]
+    if maps:
+        nav.append({"Maps": maps})
     for fw in frameworks_of(corpus):
         nav.append(_framework_section(fw, tree(fw, frozenset()), corpus, tree))
     placed = {fw.id for fw in frameworks_of(corpus)} | {
@@ -449,3 +588,9 @@ def _copy_assets(dest: Path) -> None:
     source = resources.files("builder") / "assets"
     with resources.as_file(source) as src:
         shutil.copytree(src, dest, dirs_exist_ok=True)
+    # vis-network ships once, copied from the installed pyvis package (no CDN, no second copy).
+    vis = resources.files("pyvis") / "templates" / "lib" / VIS_VERSION / "vis-network.min.js"
+    with resources.as_file(vis) as script:
+        target = dest / "vendor" / "vis-network"
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(script, target / "vis-network.min.js")

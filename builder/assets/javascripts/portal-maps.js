@@ -1,0 +1,209 @@
+/* Interactive maps of the ITSM guidance portal.
+ *
+ * Each .portal-map-app element carries its network as JSON (positions computed at build
+ * time). This script draws it with vis-network (loaded from the site's own assets), and wires
+ * the find box, the filters, the physics toggle, fullscreen and ?focus= / #focus= deep links.
+ * Every label and tooltip is set as text: nothing from the data is ever parsed as HTML.
+ */
+(function () {
+  "use strict";
+
+  var maps = (window.portalMaps = window.portalMaps || []);
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function nodeTip(n) {
+    var tip = el("div", "pm-tip");
+    tip.appendChild(el("strong", "", n.name));
+    tip.appendChild(el("div", "pm-tip-meta", [n.kind, n.fwTitle || n.framework].filter(Boolean).join(" · ")));
+    if (n.summary) tip.appendChild(el("div", "pm-tip-summary", n.summary));
+    return tip;
+  }
+
+  function edgeTip(e) {
+    var tip = el("div", "pm-tip");
+    var head = e.relation.replace(/-/g, " ") + (e.strength ? " (strength " + e.strength + "/10)" : "");
+    tip.appendChild(el("strong", "", head));
+    if (e.rationale) tip.appendChild(el("div", "pm-tip-summary", e.rationale));
+    return tip;
+  }
+
+  function focusRequest() {
+    var hash = new URLSearchParams(window.location.hash.replace(/^#/, ""));
+    var query = new URLSearchParams(window.location.search);
+    return hash.get("focus") || query.get("focus");
+  }
+
+  function init(app) {
+    var data = JSON.parse(app.querySelector(".pm-data").textContent);
+    var canvas = app.querySelector(".pm-canvas");
+    var status = app.querySelector(".pm-status");
+    var titles = data.frameworks || {};
+    var hiddenFrameworks = new Set();
+    var hiddenRelations = new Set();
+    var minStrength = 0;
+
+    var nodes = new vis.DataSet(
+      data.nodes.map(function (n) {
+        var copy = Object.assign({}, n, { fwTitle: titles[n.framework] });
+        copy.title = nodeTip(copy);
+        return copy;
+      })
+    );
+    var edges = new vis.DataSet(
+      data.edges.map(function (e, i) {
+        return Object.assign({ id: "e" + i }, e, { title: edgeTip(e) });
+      })
+    );
+    var nodeView = new vis.DataView(nodes, {
+      filter: function (n) { return !hiddenFrameworks.has(n.framework); },
+    });
+    var edgeView = new vis.DataView(edges, {
+      filter: function (e) {
+        return !hiddenRelations.has(e.relation) && (!e.strength || e.strength >= minStrength);
+      },
+    });
+    var network = new vis.Network(canvas, { nodes: nodeView, edges: edgeView }, {
+      physics: { enabled: false, stabilization: false },
+      layout: { improvedLayout: false },
+      interaction: { hover: true, tooltipDelay: 120, keyboard: { enabled: true, bindToWindow: false } },
+      nodes: { font: { size: 13, face: "system-ui, sans-serif" }, size: 14 },
+      edges: { smooth: false, selectionWidth: 2 },
+    });
+
+    function visibleLinks() {
+      var shown = new Set(nodeView.getIds());
+      return edgeView.get().filter(function (e) { return shown.has(e.from) && shown.has(e.to); }).length;
+    }
+
+    function report(extra) {
+      if (!status) return;
+      status.textContent =
+        "Showing " + nodeView.length + " of " + nodes.length + " elements and " +
+        visibleLinks() + " of " + edges.length + " links." + (extra ? " " + extra : "");
+    }
+
+    function select(id, updateAddress) {
+      var node = nodes.get(id);
+      if (!node) return false;
+      network.selectNodes([id]);
+      if (!app.classList.contains("pm-local")) network.focus(id, { scale: 0.9, animation: false });
+      if (updateAddress && !app.classList.contains("pm-local")) {
+        history.replaceState(null, "", "#focus=" + encodeURIComponent(id));
+      }
+      report("Selected: " + node.name + ".");
+      app.dataset.selected = id;
+      return true;
+    }
+
+    network.on("click", function (params) {
+      if (params.nodes.length) {
+        var node = nodes.get(params.nodes[0]);
+        if (node && node.url) window.location.href = node.url;
+      }
+    });
+
+    network.on("beforeDrawing", function (ctx) {
+      (data.lanes || []).forEach(function (lane) {
+        ctx.save();
+        ctx.fillStyle = "rgba(63, 81, 181, 0.06)";
+        ctx.fillRect(lane.x - 40, -40, 300, 100000);
+        ctx.fillStyle = "#303f9f";
+        ctx.font = "bold 18px system-ui, sans-serif";
+        ctx.fillText(lane.title, lane.x - 30, 20);
+        ctx.restore();
+      });
+    });
+
+    var find = app.querySelector(".pm-find");
+    if (find) {
+      find.addEventListener("keydown", function (event) {
+        if (event.key !== "Enter") return;
+        event.preventDefault();
+        var wanted = find.value.trim().toLowerCase();
+        if (!wanted) return;
+        var all = nodes.get();
+        var match =
+          all.find(function (n) { return n.name.toLowerCase() === wanted || n.id === wanted; }) ||
+          all.find(function (n) { return n.name.toLowerCase().indexOf(wanted) === 0; }) ||
+          all.find(function (n) { return n.name.toLowerCase().indexOf(wanted) >= 0; });
+        if (!match || !select(match.id, true)) report("No element matches \u201c" + find.value + "\u201d.");
+      });
+    }
+
+    app.querySelectorAll(".pm-framework").forEach(function (box) {
+      box.addEventListener("change", function () {
+        if (box.checked) hiddenFrameworks.delete(box.value);
+        else hiddenFrameworks.add(box.value);
+        nodeView.refresh();
+        report();
+      });
+    });
+    app.querySelectorAll(".pm-relation").forEach(function (box) {
+      box.addEventListener("change", function () {
+        if (box.checked) hiddenRelations.delete(box.value);
+        else hiddenRelations.add(box.value);
+        edgeView.refresh();
+        report();
+      });
+    });
+    var strength = app.querySelector(".pm-strength");
+    if (strength) {
+      strength.addEventListener("input", function () {
+        minStrength = Number(strength.value);
+        var out = app.querySelector(".pm-strength-value");
+        if (out) out.textContent = strength.value;
+        edgeView.refresh();
+        report();
+      });
+    }
+    var physics = app.querySelector(".pm-physics");
+    if (physics) {
+      physics.addEventListener("change", function () {
+        network.setOptions({ physics: { enabled: physics.checked } });
+      });
+    }
+    var full = app.querySelector(".pm-fullscreen");
+    if (full) {
+      full.addEventListener("click", function () {
+        if (document.fullscreenElement) document.exitFullscreen();
+        else if (app.requestFullscreen) app.requestFullscreen();
+      });
+    }
+    var copy = app.querySelector(".pm-copy");
+    if (copy) {
+      copy.addEventListener("click", function () {
+        var link = window.location.href;
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(link).then(
+            function () { report("Link copied."); },
+            function () { report("Copy this link: " + link); }
+          );
+        } else {
+          report("Copy this link: " + link);
+        }
+      });
+    }
+
+    var wanted = app.classList.contains("pm-local") ? app.dataset.current : focusRequest();
+    report();
+    if (wanted && !select(wanted, false) && !app.classList.contains("pm-local")) {
+      report("No element with id \u201c" + wanted + "\u201d on this map.");
+    }
+    app.classList.add("pm-ready");
+    maps.push({ app: app, network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView });
+  }
+
+  function start() {
+    if (typeof vis === "undefined") return;
+    document.querySelectorAll(".portal-map-app:not(.pm-ready)").forEach(init);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,157 @@
+"""Maps in headless Chromium from file://, network cut off: counts, clicks, focus, filters, XSS."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO, Offline, minimal_files, page
+
+from builder.config import BuildConfig
+from builder.pipeline import build
+from builder.render.maps import overview_view
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+EVIL = "<img src=x onerror=window.__xss=1>"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("maps") / "project"
+    files = dict(minimal_files())
+    files["content/alpha/evil.md"] = page(
+        "alpha-evil",
+        "process",
+        EVIL,
+        framework="alpha",
+        parent="alpha-operation",
+        body="See [[alpha-change]].",
+    )
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    cfg = BuildConfig.from_root(root)
+    result = build(cfg)
+    return cfg, result
+
+
+@pytest.fixture
+def offline(browser):
+    o = Offline(browser)
+    yield o
+    o.close()
+
+
+def open_map(offline: Offline, url: str) -> None:
+    offline.page.goto(url)
+    offline.page.wait_for_function("window.portalMaps && window.portalMaps.length > 0")
+
+
+def test_overview_shows_every_node_the_graph_places(project, offline):
+    cfg, result = project
+    expected = len(overview_view(result.check.corpus, result.check.graph).nodes)
+    open_map(offline, (cfg.site_dir / "maps" / "lifecycle.html").as_uri())
+    count = offline.page.evaluate("window.portalMaps[0].nodeView.length")
+    assert count == expected == 7
+    assert offline.blocked == []
+    assert offline.errors == []
+
+
+def test_clicking_a_node_opens_its_page(project, offline):
+    cfg, _ = project
+    open_map(offline, (cfg.site_dir / "maps" / "lifecycle.html").as_uri())
+    point = offline.page.evaluate(
+        """() => {
+            const m = window.portalMaps[0];
+            m.app.querySelector(".pm-canvas").scrollIntoView();
+            m.network.focus("beta-support", {scale: 1.2, animation: false});
+            const p = m.network.getPositions(["beta-support"])["beta-support"];
+            const d = m.network.canvasToDOM(p);
+            const r = m.app.querySelector(".pm-canvas").getBoundingClientRect();
+            return {x: r.left + d.x, y: r.top + d.y};
+        }"""
+    )
+    offline.page.mouse.click(point["x"], point["y"])
+    offline.page.wait_for_url("**/beta-support.html")
+    assert offline.blocked == []
+
+
+@pytest.mark.parametrize("address", ["?focus=alpha-incident", "#focus=alpha-incident"])
+def test_focus_link_selects_the_node(project, offline, address):
+    cfg, _ = project
+    open_map(offline, (cfg.site_dir / "maps" / "lifecycle.html").as_uri() + address)
+    selected = offline.page.evaluate("window.portalMaps[0].network.getSelectedNodes()")
+    assert selected == ["alpha-incident"]
+    assert "Selected: Alpha Incident Handling." in offline.page.locator(".pm-status").inner_text()
+
+
+def test_find_box_focuses_and_the_address_follows(project, offline):
+    cfg, _ = project
+    open_map(offline, (cfg.site_dir / "maps" / "lifecycle.html").as_uri())
+    offline.page.locator(".pm-find").fill("beta sup")
+    offline.page.locator(".pm-find").press("Enter")
+    assert offline.page.evaluate("window.portalMaps[0].network.getSelectedNodes()") == [
+        "beta-support"
+    ]
+    assert offline.page.url.endswith("#focus=beta-support")
+
+
+def test_filters_change_the_visible_count(project, offline):
+    cfg, _ = project
+    open_map(offline, (cfg.site_dir / "maps" / "lifecycle.html").as_uri())
+    nodes = "window.portalMaps[0].nodeView.length"
+    edges = "window.portalMaps[0].edgeView.length"
+    before = offline.page.evaluate(nodes)
+    offline.page.locator(".pm-framework[value='beta']").uncheck()
+    assert offline.page.evaluate(nodes) == before - 3
+    all_edges = offline.page.evaluate(edges)
+    offline.page.locator(".pm-strength").fill("7")
+    offline.page.locator(".pm-strength").dispatch_event("input")
+    assert offline.page.evaluate(edges) < all_edges
+    offline.page.locator(".pm-relation[value='automates']").uncheck()
+    assert "Showing 4 of 7 elements" in offline.page.locator(".pm-status").inner_text()
+
+
+def test_labels_never_run_as_script(project, offline):
+    cfg, _ = project
+    for url in [
+        cfg.site_dir / "maps" / "lifecycle.html",
+        cfg.site_dir / "alpha-evil.html",
+        cfg.site_dir / "alpha-change.html",
+    ]:
+        offline.page.goto(url.as_uri())
+        offline.page.wait_for_load_state("load")
+        offline.page.wait_for_timeout(200)
+        offline.page.mouse.move(300, 300)
+        assert offline.page.evaluate("window.__xss") is None, url
+        assert offline.page.locator("img[src='x']").count() == 0, url
+    assert offline.errors == []
+
+
+def test_local_map_on_a_page(project, offline):
+    cfg, _ = project
+    open_map(offline, (cfg.site_dir / "alpha-incident.html").as_uri())
+    local = offline.page.evaluate(
+        "window.portalMaps.map(m => [m.app.classList.contains('pm-local'), m.network.getSelectedNodes()])"
+    )
+    assert local == [[True, ["alpha-incident"]]]
+    assert offline.blocked == []
+    assert offline.errors == []
+
+
+def test_one_copy_of_vis_network_and_small_map_pages(project):
+    cfg, _ = project
+    banner = b"A dynamic, browser-based visualization library"
+    copies = [p for p in cfg.site_dir.rglob("*") if p.is_file() and banner in p.read_bytes()]
+    assert [p.relative_to(cfg.site_dir).as_posix() for p in copies] == [
+        "assets/vendor/vis-network/vis-network.min.js"
+    ]
+    for html in (cfg.site_dir / "maps").glob("*.html"):
+        assert html.stat().st_size < 150_000, html.name
+    assert (
+        Path(cfg.site_dir / "maps" / "lifecycle.html").read_text().count("vis-network.min.js") == 1
+    )
