@@ -17,22 +17,29 @@ import networkx as nx
 from builder.model import Corpus, Mapping
 
 __all__ = [
+    "ACCOUNTABLE_FOR",
     "AUTOMATES",
     "BASIS",
+    "CARRIES_OUT",
     "DERIVED",
     "FRAMEWORK",
+    "IN_STAGE",
     "KIND",
     "LINKS_TO",
     "MAPS_TO",
     "PART_OF",
+    "PERFORMS",
     "RATIONALE",
     "REASON",
     "RELATION",
     "STRENGTH",
     "STRM",
     "SUMMARY",
+    "TASK_EDGES",
     "TITLE",
+    "UNIFIES",
     "URL",
+    "USES",
     "build_graph",
     "counterparts",
     "orphans",
@@ -59,6 +66,21 @@ LINKS_TO = "links-to"
 MAPS_TO = "maps-to"
 AUTOMATES = "automates"
 REASON = "reason"
+PERFORMS = "performs"
+ACCOUNTABLE_FOR = "accountable-for"
+CARRIES_OUT = "carries-out"
+USES = "uses"
+UNIFIES = "unifies"
+IN_STAGE = "in-stage"
+#: The structural edge each persona/task reference field gives: (relation, edge points from the task).
+TASK_EDGES: dict[str, tuple[str, bool]] = {
+    "sits": (UNIFIES, True),
+    "performer": (PERFORMS, False),
+    "accountable": (ACCOUNTABLE_FOR, False),
+    "stage": (IN_STAGE, True),
+    "carries_out": (CARRIES_OUT, True),
+    "tools": (USES, True),
+}
 
 
 def url_of(node_id: str) -> str:
@@ -91,6 +113,12 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
                     key=AUTOMATES,
                     **{RELATION: AUTOMATES, REASON: item.reason},
                 )
+        for field, ids in node.references().items():
+            relation, outward = TASK_EDGES[field]
+            for other in ids:
+                if other in corpus and other != node.id:
+                    u, v = (node.id, other) if outward else (other, node.id)
+                    G.add_edge(u, v, key=relation, **{RELATION: relation})
         for target in sorted({link.target for link in node.links}):
             if target in corpus and target != node.id:
                 G.add_edge(node.id, target, key=LINKS_TO, **{RELATION: LINKS_TO})

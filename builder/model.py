@@ -75,6 +75,20 @@ class Guidance:
     sources: tuple[str, ...] = ()
     former_ids: tuple[str, ...] = ()
     automates: tuple[Automation, ...] = ()
+    #: Persona: the framework roles it unifies.
+    sits: tuple[str, ...] = ()
+    #: Task: who performs it, who answers for it, where it sits, what it carries out, with what.
+    performer: tuple[str, ...] = ()
+    accountable: str | None = None
+    stage: str | None = None
+    carries_out: tuple[str, ...] = ()
+    tools: tuple[str, ...] = ()
+    trigger: str | None = None
+    frequency: str | None = None
+    inputs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
+    #: Task: how many numbered steps its "## Steps" section has.
+    steps: int = 0
     body: str = ""
     body_line: int = 1
     sections: tuple[Section, ...] = ()
@@ -82,6 +96,17 @@ class Guidance:
     words: int = 0
     #: 1-based line of each front-matter key, for messages about that key.
     field_lines: tuple[tuple[str, int], ...] = ()
+
+    def references(self) -> dict[str, tuple[str, ...]]:
+        """Return the ids that each reference field of a persona or task names."""
+        return {
+            "sits": self.sits,
+            "performer": self.performer,
+            "accountable": (self.accountable,) if self.accountable else (),
+            "stage": (self.stage,) if self.stage else (),
+            "carries_out": self.carries_out,
+            "tools": self.tools,
+        }
 
     def line_of(self, key: str) -> SourceLocation:
         """Return the location of front-matter ``key``, or of the file when absent."""

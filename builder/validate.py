@@ -12,7 +12,7 @@ import networkx as nx
 
 from builder.errors import Problem, SourceLocation, ValidationFailed, sort_problems
 from builder.graph import orphans, part_of_cycles
-from builder.load.schema import did_you_mean, kind_spec
+from builder.load.schema import MIN_STEPS, REFERENCE_KINDS, did_you_mean, kind_spec
 from builder.model import INVERSE, Corpus, Guidance, Mapping
 
 __all__ = [
@@ -100,6 +100,9 @@ def check_kinds(corpus: Corpus) -> Iterator[Problem]:
         if node.words < spec.min_words:
             msg = f"body has {node.words} words; kind {node.kind!r} needs at least {spec.min_words}"
             yield Problem(where, "too-short", msg)
+        if node.kind == "task" and "Steps" in present and node.steps < MIN_STEPS:
+            msg = f"'## Steps' has {node.steps} numbered steps; a task needs at least {MIN_STEPS}"
+            yield Problem(where, "too-few-steps", msg)
         if not node.summary.rstrip().endswith((".", "!", "?")):
             msg = "'summary' must be one full sentence ending with '.'"
             yield Problem(node.line_of("summary"), "bad-summary", msg)
@@ -122,6 +125,7 @@ def check_references(corpus: Corpus) -> Iterator[Problem]:
             elif node.parent not in ids:
                 msg = f"unknown parent {node.parent!r}{did_you_mean(node.parent, ids)}"
                 yield Problem(node.line_of("parent"), "unknown-id", msg)
+        yield from _check_task_references(corpus, node)
         for item in node.automates:
             if item.target not in ids:
                 msg = f"unknown id {item.target!r} in 'automates'{did_you_mean(item.target, ids)}"
@@ -130,6 +134,24 @@ def check_references(corpus: Corpus) -> Iterator[Problem]:
             if link.target not in ids:
                 msg = f"unknown link target [[{link.target}]]{did_you_mean(link.target, ids)}"
                 yield Problem(link.location, "unknown-id", msg)
+
+
+def _check_task_references(corpus: Corpus, node: Guidance) -> Iterator[Problem]:
+    """Persona and task fields must name existing nodes of the right kind."""
+    for field, ids in node.references().items():
+        allowed = REFERENCE_KINDS[field]
+        for other in ids:
+            target = corpus.by_id.get(other)
+            if target is None:
+                msg = f"unknown id {other!r} in {field!r}{did_you_mean(other, set(corpus.by_id))}"
+                yield Problem(node.line_of(field), "unknown-id", msg)
+            elif allowed and target.kind not in allowed:
+                kinds = " or ".join(allowed)
+                msg = f"{field!r} must name a {kinds}; {other!r} is a {target.kind}"
+                yield Problem(node.line_of(field), "wrong-kind", msg)
+            elif not allowed and target.kind in ("role", "task"):
+                msg = f"{field!r} must name framework elements; {other!r} is a {target.kind}"
+                yield Problem(node.line_of(field), "wrong-kind", msg)
 
 
 def check_mappings(corpus: Corpus) -> Iterator[Problem]:

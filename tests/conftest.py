@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from builder.config import BuildConfig
-from builder.load.schema import KINDS
+from builder.load.schema import kind_spec
 
 REPO = Path(__file__).resolve().parent.parent
 FILLER = (
@@ -87,7 +87,8 @@ def page(
 
     ``body`` is added before the filler sections; ``extra`` is added to the front matter.
     """
-    spec = KINDS[kind]
+    spec = kind_spec(kind, framework)
+    assert spec is not None, kind
     lines = ["---", f"id: {node_id}", f"kind: {kind}", f"title: {title}"]
     if framework:
         lines.append(f"framework: {framework}")
@@ -101,7 +102,8 @@ def page(
     per_section = max(need // max(len(spec.sections), 1) + 10, 10)
     sentences = (FILLER * (per_section // 20 + 1)).strip()
     parts = [body.strip()] if body.strip() else []
-    parts += [f"## {s}\n\n{sentences}" for s in spec.sections]
+    steps = "\n".join(f"{i}. **Do step {i}.** {FILLER}" for i in range(1, 7))
+    parts += [f"## {s}\n\n{steps if s == 'Steps' else sentences}" for s in spec.sections]
     if not spec.sections and need:
         parts.append(f"## Notes\n\n{sentences}")
     return "\n".join(lines) + "\n\n" + "\n\n".join(parts) + "\n"
@@ -148,6 +150,24 @@ def minimal_files() -> dict[str, str]:
                 automates:
                   - id: alpha-incident
                     reason: Logs incidents from e-mail and routes them to the right queue.
+                """,
+        ),
+        "content/roles/role-fixer.md": page("role-fixer", "role", "Fixer"),
+        "content/tasks/task-fix-an-outage.md": page(
+            "task-fix-an-outage",
+            "task",
+            "Fix an outage",
+            body="",
+            extra="""
+                performer: [role-fixer]
+                accountable: role-fixer
+                stage: alpha-operation
+                carries_out: [alpha-incident, beta-support]
+                tools: [beta-tool]
+                trigger: A service is down.
+                frequency: Weekly.
+                inputs: [incident record]
+                outputs: [restored service]
                 """,
         ),
         "content/glossary.yaml": textwrap.dedent(

@@ -45,7 +45,7 @@ def test_check_ok(make_project):
     cfg = make_project(minimal=True)
     result = run("-q", "check", "--root", str(cfg.root))
     assert result.exit_code == 0
-    assert result.output == "OK: 8 nodes, 2 mappings, 13 edges.\n"
+    assert result.output == "OK: 10 nodes, 2 mappings, 19 edges.\n"
 
 
 def test_check_reports_problems_and_exits_1(make_project):
@@ -64,7 +64,7 @@ def test_export_json_to_stdout(make_project):
     result = run("-q", "export", "--root", str(cfg.root), "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.output)
-    assert len(data["nodes"]) == 8
+    assert len(data["nodes"]) == 10
 
 
 def test_export_to_file(make_project, tmp_path):

@@ -134,7 +134,7 @@ def test_a_reader_of_the_previous_generation_keeps_working(cfg):
         new, _, rebuilt = ensure_index(cfg)
         assert rebuilt and new != old
         assert current_generation(index_dir(cfg)) == new
-        assert reader.doc_count() == 12  # the old generation is still readable
+        assert reader.doc_count() == 14  # the old generation is still readable
         assert old.exists()  # the previous generation is kept for such readers
         publish_generation(index_dir(cfg), new)
         assert sorted(p.name for p in index_dir(cfg).glob("gen-*")) == [new.name]

@@ -31,7 +31,7 @@ def problems(make_project, files: dict[str, str]) -> list[str]:
 def test_minimal_project_is_clean(make_project):
     result = check(make_project(minimal=True))
     assert result.problems == []
-    assert len(result.corpus.by_id) == 8
+    assert len(result.corpus.by_id) == 10
 
 
 def test_duplicate_id(make_project):
@@ -202,3 +202,44 @@ def test_warnings_fail_only_in_strict_mode(make_project):
     strict = type(cfg)(**{**{f: getattr(cfg, f) for f in cfg.__slots__}, "strict": True})
     with pytest.raises(ValidationFailed, match="Aborted with 1 warning in strict mode"):
         check(strict)
+
+
+def test_task_references_must_exist_and_have_the_right_kind(make_project):
+    task = minimal_files()["content/tasks/task-fix-an-outage.md"]
+    task = (
+        task.replace("performer: [role-fixer]", "performer: [role-fixr]")
+        .replace("tools: [beta-tool]", "tools: [alpha-change]")
+        .replace("stage: alpha-operation", "stage: alpha-change")
+    )
+    assert problems(make_project, {"content/tasks/task-fix-an-outage.md": task}) == [
+        "content/tasks/task-fix-an-outage.md:6: unknown id 'role-fixr' in 'performer'; did you mean 'role-fixer'?",
+        "content/tasks/task-fix-an-outage.md:8: 'stage' must name a stage; 'alpha-change' is a process",
+        "content/tasks/task-fix-an-outage.md:10: 'tools' must name a product or accelerator; 'alpha-change' is a process",
+    ]
+
+
+def test_carries_out_must_name_framework_elements(make_project):
+    task = minimal_files()["content/tasks/task-fix-an-outage.md"].replace(
+        "carries_out: [alpha-incident, beta-support]", "carries_out: [role-fixer]"
+    )
+    assert problems(make_project, {"content/tasks/task-fix-an-outage.md": task}) == [
+        "content/tasks/task-fix-an-outage.md:9: 'carries_out' must name framework elements; 'role-fixer' is a role"
+    ]
+
+
+def test_a_task_needs_six_steps(make_project):
+    task = minimal_files()["content/tasks/task-fix-an-outage.md"].replace(
+        "6. **Do step 6.**", "Finally, **do step 6.**"
+    )
+    assert problems(make_project, {"content/tasks/task-fix-an-outage.md": task}) == [
+        "content/tasks/task-fix-an-outage.md:3: '## Steps' has 5 numbered steps; a task needs at least 6"
+    ]
+
+
+def test_persona_sections(make_project):
+    persona = minimal_files()["content/roles/role-fixer.md"].replace(
+        "## Learning path", "## Reading"
+    )
+    assert problems(make_project, {"content/roles/role-fixer.md": persona}) == [
+        "content/roles/role-fixer.md:3: kind 'role' requires a section '## Learning path'"
+    ]

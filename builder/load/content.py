@@ -20,7 +20,7 @@ from builder.load.schema import FRONT_MATTER, check_fields
 from builder.load.yamlutil import LineDict, load_yaml, yaml_error_position
 from builder.model import Automation, Guidance, Link, Section
 
-__all__ = ["count_words", "load_content", "parse_guidance"]
+__all__ = ["count_steps", "count_words", "load_content", "parse_guidance"]
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ HEADING = re.compile(r"^##[ \t]+(.+?)[ \t]*#*[ \t]*$")
 LINK = re.compile(r"\[\[([^\]|]+?)(?:\|([^\]]+))?\]\]")
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019-]*")
 TAG = re.compile(r"<[^>]+>")
+STEP = re.compile(r"^\d+[.)]\s")
 
 
 def load_content(cfg: BuildConfig) -> tuple[list[Guidance], list[Problem]]:
@@ -102,6 +103,17 @@ def parse_guidance(raw: bytes, path: str) -> tuple[Guidance | None, list[Problem
         sources=_strs(data, "sources"),
         former_ids=_strs(data, "former_ids"),
         automates=automates,
+        sits=_strs(data, "sits"),
+        performer=_strs(data, "performer"),
+        accountable=_str(data, "accountable") or None,
+        stage=_str(data, "stage") or None,
+        carries_out=_strs(data, "carries_out"),
+        tools=_strs(data, "tools"),
+        trigger=_str(data, "trigger") or None,
+        frequency=_str(data, "frequency") or None,
+        inputs=_strs(data, "inputs"),
+        outputs=_strs(data, "outputs"),
+        steps=count_steps(body),
         body=body,
         body_line=body_line,
         sections=tuple(sections),
@@ -125,6 +137,25 @@ def count_words(body: str) -> int:
         line = LINK.sub(lambda m: m.group(2) or "link", line)
         words += len(WORD.findall(TAG.sub(" ", line)))
     return words
+
+
+def count_steps(body: str) -> int:
+    """Count the top-level numbered items of the ``## Steps`` section.
+
+    >>> count_steps("## Steps\\n1. **Do.** Why.\\n    1. sub\\n2. Next.\\n## Done when\\n1. x")
+    2
+    """
+    steps = 0
+    inside = False
+    for line, in_code in _lines(body):
+        if in_code:
+            continue
+        heading = HEADING.match(line)
+        if heading:
+            inside = heading.group(1) == "Steps"
+        elif inside and STEP.match(line):
+            steps += 1
+    return steps
 
 
 def _scan_body(body: str, path: str, first_line: int) -> tuple[list[Section], list[Link]]:

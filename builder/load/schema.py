@@ -152,8 +152,9 @@ KINDS: dict[str, KindSpec] = {
             "Done when",
             "Checklist",
             "Pitfalls",
+            "Related guidance",
         ),
-        200,
+        300,
         needs_framework=False,
     ),
     "discipline": KindSpec(("Purpose", "Practices", "How it connects"), 300, needs_parent=True),
@@ -175,6 +176,20 @@ KINDS: dict[str, KindSpec] = {
 
 #: Where one framework's element of a kind is written differently (kind spec per framework).
 FRAMEWORK_KINDS: dict[tuple[str, str], KindSpec] = {
+    # A role with no framework is one of the portal's personas, which unify framework roles.
+    ("", "role"): KindSpec(
+        (
+            "Mission",
+            "Where it sits",
+            "Responsibilities",
+            "Skills",
+            "Tools",
+            "KPIs the role owns",
+            "Learning path",
+        ),
+        350,
+        needs_framework=False,
+    ),
     # MOF 3.0 is legacy guidance: its SMF pages explain the function and where it went.
     ("mof3", "smf"): KindSpec(
         ("Purpose", "Key activities", "Where it went in MOF 4.0", "ITIL roots"),
@@ -209,7 +224,31 @@ FRONT_MATTER: tuple[Field, ...] = (
     Field("sources", list),
     Field("former_ids", list),
     Field("automates", list, items=dict),
+    # Personas
+    Field("sits", list),
+    # Tasks
+    Field("performer", list),
+    Field("accountable", str),
+    Field("stage", str),
+    Field("carries_out", list),
+    Field("tools", list),
+    Field("trigger", str),
+    Field("frequency", str),
+    Field("inputs", list),
+    Field("outputs", list),
 )
+
+#: Reference fields of personas and tasks: the field, and the kinds its ids may name.
+REFERENCE_KINDS: dict[str, tuple[str, ...]] = {
+    "sits": ("role", "accountability"),
+    "performer": ("role",),
+    "accountable": ("role",),
+    "stage": ("stage",),
+    "tools": ("product", "accelerator"),
+    "carries_out": (),  # any element but a role or a task
+}
+#: The least number of numbered steps in a task's "## Steps" section.
+MIN_STEPS = 6
 
 MAPPING_RECORD: tuple[Field, ...] = (
     Field("source", str, required=True),

@@ -187,6 +187,10 @@ def _render_node(
     body = _resolve_links(corpus, node.body).strip()
     return env.get_template("node.md.j2").render(
         node=node,
+        facts=_extra_facts(corpus, node),
+        show_counterparts=node.kind not in ("task", "guide", "case-study")
+        and not (node.kind == "role" and not node.framework),
+        work=_persona_work(corpus, node) if node.kind == "role" and not node.framework else None,
         diagram=lifecycle_svg(corpus, G, current=node.id) if node.kind == "stage" else "",
         related=[
             {
@@ -214,6 +218,75 @@ def _render_node(
         people=[n for n in neighbours if n.kind in PEOPLE_KINDS],
         backlinks=[b for b in backlinks if b.kind not in PEOPLE_KINDS],
     )
+
+
+def _extra_facts(corpus: Corpus, node: Guidance) -> list[tuple[str, str]]:
+    """Rows added to a persona's or task's facts table, as (label, Markdown) pairs."""
+
+    def links(ids: tuple[str, ...]) -> str:
+        return ", ".join(f"[{_md(corpus[i].title)}]({i}.md)" for i in ids if i in corpus)
+
+    rows: list[tuple[str, str]] = []
+    if node.sits:
+        rows.append(("Unifies", links(node.sits)))
+    if node.kind == "task":
+        rows += [
+            ("Performed by", links(node.performer)),
+            ("Accountable", links((node.accountable,) if node.accountable else ())),
+            ("Lifecycle stage", links((node.stage,) if node.stage else ())),
+            ("Carries out", links(node.carries_out)),
+            ("Tools", links(node.tools)),
+            ("Trigger", _cell(node.trigger or "")),
+            ("Frequency", _cell(node.frequency or "")),
+            ("Inputs", _cell("; ".join(node.inputs))),
+            ("Outputs", _cell("; ".join(node.outputs))),
+        ]
+    return [(label, value) for label, value in rows if value]
+
+
+#: Words in a task title that make it a meeting or review the role attends.
+_MEETING = re.compile(r"\b(review|CAB|ECAB|bridge|meeting|board)\b", re.IGNORECASE)
+
+
+def _persona_work(corpus: Corpus, role: Guidance) -> dict[str, Any]:
+    """The tasks a persona performs or answers for, by lifecycle stage, and its meetings."""
+    tasks = sorted(
+        (
+            n
+            for n in corpus
+            if n.kind == "task" and (role.id in n.performer or n.accountable == role.id)
+        ),
+        key=lambda t: (t.title.lower(), t.id),
+    )
+    stages = sorted((n for n in corpus if n.kind == "stage"), key=_order_key)
+    groups = []
+    for stage in [*stages, None]:
+        members = [
+            t
+            for t in tasks
+            if (t.stage == stage.id if stage else t.stage not in {s.id for s in stages})
+        ]
+        if members:
+            groups.append(
+                {
+                    "title": stage.title if stage else "Across the lifecycle",
+                    "tasks": [
+                        {
+                            "id": t.id,
+                            "title": t.title,
+                            "accountable_only": role.id not in t.performer,
+                        }
+                        for t in members
+                    ],
+                }
+            )
+    meetings = [
+        {"id": t.id, "title": t.title}
+        for t in tasks
+        if _MEETING.search(t.title)
+        or any(corpus.by_id[c].kind == "review" for c in t.carries_out if c in corpus)
+    ]
+    return {"groups": groups, "meetings": meetings, "count": len(tasks)}
 
 
 def _render_listings(env: jinja2.Environment, corpus: Corpus, docs_dir: Path) -> list[str]:
