@@ -7,6 +7,7 @@ errors exit 2 (click's convention); anything unexpected keeps its traceback.
 from __future__ import annotations
 
 import http.server
+import json
 import logging
 import sys
 import threading
@@ -125,6 +126,141 @@ def export(root: Path, fmt: str, out: Path | None) -> None:
         click.echo(f"Wrote {out}", err=True)
 
 
+@cli.command("map")
+@click.argument("name", nargs=-1, required=True)
+@_root_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def map_command(name: tuple[str, ...], root: Path, as_json: bool) -> None:
+    """Show the counterparts of an element in every other framework.
+
+    NAME is an id or the start of a title (e.g. "change man").
+    """
+    from builder.graph import counterparts
+
+    checked = _run(_checked, BuildConfig.from_root(root))
+    node_id = _resolve(checked.corpus, " ".join(name))
+    G = checked.graph
+    rows = [
+        {
+            "id": other,
+            "title": G.nodes[other]["title"],
+            "framework": G.nodes[other]["framework"] or other,
+            "relation": d["strm"],
+            "strength": d["strength"],
+            "derived": d["derived"],
+            "rationale": d["rationale"],
+        }
+        for other, d in counterparts(G, node_id)
+    ]
+    if as_json:
+        click.echo(json.dumps({"id": node_id, "counterparts": rows}, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{G.nodes[node_id]['title']} ({node_id})")
+    if not rows:
+        click.echo("  No counterpart is recorded.")
+    for r in rows:
+        click.echo(
+            f"  {r['relation']:<16} {r['strength']:>2}/10  {r['title']} ({r['framework']}, {r['id']})"
+        )
+        click.echo(f"      {r['rationale']}")
+
+
+@cli.command("path")
+@click.argument("source")
+@click.argument("target")
+@_root_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def path_command(source: str, target: str, root: Path, as_json: bool) -> None:
+    """Explain the shortest chain of typed relations that connects two elements.
+
+    SOURCE and TARGET are ids or title prefixes (quote titles with spaces).
+    """
+    import networkx as nx
+
+    from builder.alignment import path
+
+    checked = _run(_checked, BuildConfig.from_root(root))
+    a, b = _resolve(checked.corpus, source), _resolve(checked.corpus, target)
+    try:
+        hops = path(checked.graph, a, b)
+    except nx.NetworkXNoPath:
+        raise click.ClickException(f"no chain of relations connects {a!r} and {b!r}") from None
+    titles = {n: checked.graph.nodes[n]["title"] for n in checked.graph}
+    if as_json:
+        data = [
+            {"from": h.source, "to": h.target, "relation": h.relation, "detail": h.detail}
+            for h in hops
+        ]
+        click.echo(
+            json.dumps({"source": a, "target": b, "hops": data}, indent=2, ensure_ascii=False)
+        )
+        return
+    click.echo(f"{titles[a]} to {titles[b]} in {len(hops)} step(s):")
+    for i, h in enumerate(hops, 1):
+        click.echo(f"  {i}. {titles[h.source]} --{h.relation}--> {titles[h.target]}")
+        if h.detail:
+            click.echo(f"     {h.detail}")
+
+
+@cli.command("gaps")
+@click.option("--from", "source", required=True, help="The framework whose gaps to list (an id).")
+@click.option("--to", "target", required=True, help="The framework to compare against (an id).")
+@_root_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def gaps_command(source: str, target: str, root: Path, as_json: bool) -> None:
+    """List the elements of one framework with no counterpart in another, or only weak ones."""
+    from builder.alignment import WEAK, gaps
+
+    checked = _run(_checked, BuildConfig.from_root(root))
+    _check_framework(checked.corpus, source)
+    _check_framework(checked.corpus, target)
+    found = list(gaps(checked.corpus, source, target))
+    if as_json:
+        data = [
+            {"id": g.id, "title": g.title, "group": g.group, "best": g.best, "reason": g.reason}
+            for g in found
+        ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo(f"Every element of {source} has a counterpart in {target} stronger than {WEAK}.")
+    for g in found:
+        best = f"best {g.best}/10" if g.best else "no counterpart"
+        click.echo(f"{g.title} ({g.id}, {g.group}): {best}")
+        click.echo(f"    {g.reason}")
+
+
+@cli.command("coverage")
+@_root_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def coverage_command(root: Path, as_json: bool) -> None:
+    """Show, for every framework pair, how much of each side has a counterpart."""
+    from dataclasses import asdict
+
+    from builder.alignment import WEAK, coverage, pair_files
+
+    checked = _run(_checked, BuildConfig.from_root(root))
+    rows = []
+    for header in pair_files(checked.corpus):
+        a, b = header.framework_ids
+        for c in coverage(checked.corpus, a, b):
+            rows.append({**asdict(c), "share": round(c.share, 3)})
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    click.echo(
+        f"{'framework':<16}{'against':<16}{'elements':>9}{'covered':>9}{'share':>8}{'weak':>6}{'none':>6}"
+    )
+    for r in rows:
+        click.echo(
+            f"{r['framework']:<16}{r['other']:<16}{r['elements']:>9}{r['covered']:>9}"
+            f"{r['share']:>8.0%}{r['weak']:>6}{r['no_relation']:>6}"
+        )
+    click.echo(
+        f"covered = a counterpart stronger than {WEAK}/10; none = recorded as having no counterpart"
+    )
+
+
 @cli.command()
 @click.argument("query", nargs=-1, required=True)
 @_root_option
@@ -160,8 +296,6 @@ def search(
       portal search KEDB --kind process --json
       portal search backup --framework system-center
     """
-    import json
-
     from builder.search import search as run_search
 
     cfg = BuildConfig.from_root(root)
@@ -217,6 +351,27 @@ def serve(root: Path, host: str, port: int, interval: float) -> None:
         pass
     finally:
         server.server_close()
+
+
+def _checked(cfg: BuildConfig) -> Any:
+    from builder.pipeline import check as run_check
+
+    return run_check(cfg)
+
+
+def _resolve(corpus: Any, name: str) -> str:
+    from builder.alignment import AmbiguousName, resolve
+
+    try:
+        return resolve(corpus, name)
+    except AmbiguousName as e:
+        raise click.ClickException(str(e)) from None
+
+
+def _check_framework(corpus: Any, framework: str) -> None:
+    ids = sorted(n.id for n in corpus if n.kind == "framework")
+    if framework not in ids:
+        raise click.ClickException(f"unknown framework {framework!r}; use one of: {', '.join(ids)}")
 
 
 def main() -> None:

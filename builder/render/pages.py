@@ -37,6 +37,7 @@ from builder.graph import (
 )
 from builder.load.content import LINK
 from builder.model import Corpus, Guidance, Term
+from builder.render.crosswalks import render_crosswalks
 from builder.render.diagrams import lifecycle_svg
 from builder.render.maps import (
     FRAMEWORK_STYLE,
@@ -130,6 +131,18 @@ def render_docs(
             redirect = env.get_template("redirect.html.j2").render(title=node.title, target=target)
             write_text(docs_dir / f"{old}.html", redirect)
     pages.extend(_render_listings(env, corpus, docs_dir))
+    crosswalk_nav: list[NavItem] = []
+    for rel, text in sorted(render_crosswalks(env, corpus).items()):
+        write_text(docs_dir / rel, text)
+        if rel.endswith(".md"):
+            pages.append(rel)
+        if rel.endswith(".md") and not rel.endswith("-gaps.md"):
+            slug = rel.removeprefix("crosswalks/").removesuffix(".md")
+            a, b = (
+                h.framework_ids for h in corpus.mapping_files if "-".join(h.framework_ids) == slug
+            ).__next__()
+            title = html.escape(f"{corpus[a].title} and {corpus[b].title}", quote=False)
+            crosswalk_nav.append({title: [rel, {"Gap analysis": f"crosswalks/{slug}-gaps.md"}]})
     if corpus.glossary:
         write_text(docs_dir / "glossary.md", _render_glossary(env, corpus))
         pages.append("glossary.md")
@@ -137,7 +150,7 @@ def render_docs(
     pages.append("index.md")
     _copy_assets(docs_dir / "assets")
     log.debug("rendered %d pages", len(pages))
-    return RenderedDocs(tuple(sorted(pages)), build_nav(corpus, map_nav))
+    return RenderedDocs(tuple(sorted(pages)), build_nav(corpus, map_nav, crosswalk_nav))
 
 
 # -----------------------------------------------------------------------------
@@ -497,7 +510,9 @@ def _acronym_pattern(glossary: tuple[Term, ...]) -> re.Pattern[str] | None:
 # Navigation
 
 
-def build_nav(corpus: Corpus, maps: list[NavItem] | None = None) -> list[NavItem]:
+def build_nav(
+    corpus: Corpus, maps: list[NavItem] | None = None, crosswalks: list[NavItem] | None = None
+) -> list[NavItem]:
     """Return the mkdocs nav: home, maps, each framework's tree, unframed kinds, browse pages."""
     children: dict[str, list[Guidance]] = {}
     for n in corpus:
@@ -517,6 +532,8 @@ def build_nav(corpus: Corpus, maps: list[NavItem] | None = None) -> list[NavItem
     nav: list[NavItem] = [{"Home": "index.md"}]
     if maps:
         nav.append({"Maps": maps})
+    if crosswalks:
+        nav.append({"Crosswalks": crosswalks})
     for fw in frameworks_of(corpus):
         nav.append(_framework_section(fw, tree(fw, frozenset()), corpus, tree))
     placed = {fw.id for fw in frameworks_of(corpus)} | {
