@@ -32,7 +32,17 @@ def test_every_command_has_help(command):
 
 
 def test_expected_commands():
-    assert COMMANDS == ["build", "check", "export", "search", "serve"]
+    assert COMMANDS == [
+        "build",
+        "check",
+        "coverage",
+        "export",
+        "gaps",
+        "map",
+        "path",
+        "search",
+        "serve",
+    ]
 
 
 def test_unknown_option_is_a_usage_error():
