@@ -280,7 +280,11 @@ def _hop(G: nx.MultiDiGraph, u: str, v: str) -> Hop:
         relation = str(d[STRM])
         detail = f"strength {d[STRENGTH]}/10: {d[RATIONALE]}"
     else:
-        relation = str(d[RELATION]) if src == u else REVERSED.get(str(d[RELATION]), f"reverse of {d[RELATION]}")
+        relation = (
+            str(d[RELATION])
+            if src == u
+            else REVERSED.get(str(d[RELATION]), f"reverse of {d[RELATION]}")
+        )
         detail = str(d.get(REASON) or "")
     return Hop(u, v, relation, detail)
 

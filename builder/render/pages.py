@@ -603,17 +603,37 @@ def _ancestors(corpus: Corpus, node: Guidance) -> list[Guidance]:
     return chain[::-1]
 
 
+_LIST_ITEM = re.compile(r"^( +)([-*+]|\d+[.)])( +)")
+
+
 def _resolve_links(corpus: Corpus, body: str) -> str:
-    """Turn ``[[id|text]]`` into Markdown links, outside fenced code."""
+    """Turn ``[[id|text]]`` into Markdown links and nest lists the way Python-Markdown reads them,
+    outside fenced code."""
     out: list[str] = []
     in_code = False
     for line in body.split("\n"):
         if re.match(r"^\s*(```|~~~)", line):
             in_code = not in_code
         if not in_code:
-            line = LINK.sub(lambda m: _link(corpus, m), line)
+            line = LINK.sub(lambda m: _link(corpus, m), normalize_indent(line))
         out.append(line)
     return "\n".join(out)
+
+
+def normalize_indent(line: str) -> str:
+    """Indent a nested list item by a multiple of four spaces, as Python-Markdown needs.
+
+    Writers often align a sub-list with the text of "1. " (three spaces), which Python-Markdown
+    would render as a flat list.
+
+    >>> normalize_indent("   - sub-step"), normalize_indent("  1. deeper"), normalize_indent("- top")
+    ('    - sub-step', '    1. deeper', '- top')
+    """
+    m = _LIST_ITEM.match(line)
+    if m is None or len(m.group(1)) % 4 == 0:
+        return line
+    indent = -(-len(m.group(1)) // 4) * 4
+    return " " * indent + line[len(m.group(1)) :]
 
 
 def _link(corpus: Corpus, m: re.Match[str]) -> str:
