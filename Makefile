@@ -36,8 +36,8 @@ test: $(TESTSTAMP) $(CHROMIUM)  ## Run the whole test suite, browser tests inclu
 	$(BIN)/python -m pytest
 
 lint: $(TESTSTAMP)  ## ruff check and format check.
-	$(BIN)/ruff check builder tests
-	$(BIN)/ruff format --check builder tests
+	$(BIN)/ruff check builder tests benchmarks
+	$(BIN)/ruff format --check builder tests benchmarks
 
 type: $(TESTSTAMP)  ## mypy (strict) on builder/.
 	$(BIN)/mypy

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, qparser
+from whoosh import index, qparser
 from whoosh import query as q
 
 from builder.config import BuildConfig
@@ -27,7 +28,15 @@ from builder.index_store import (
     publish_generation,
 )
 
-__all__ = ["FILTERS", "Hit", "SearchError", "SearchResult", "ensure_index", "search"]
+__all__ = [
+    "FILTERS",
+    "Hit",
+    "SearchEngine",
+    "SearchError",
+    "SearchResult",
+    "ensure_index",
+    "search",
+]
 
 log = logging.getLogger(__name__)
 
@@ -110,35 +119,92 @@ def search(
 ) -> SearchResult:
     """Search the portal for ``text``; ``filters`` maps framework/kind/role/stage to a value.
 
+    Opens the index (rebuilding it first when stale) for this one query; use
+    :class:`SearchEngine` to run many queries.
+
     Raises:
         SearchError: an empty query or an unknown filter value (the valid ones are listed).
     """
-    generation, meta, rebuilt = ensure_index(cfg)
-    cleaned = clean_query(text)
-    if not cleaned:
-        msg = "empty query: give one or more words to search for"
-        raise SearchError(msg)
-    restrict = _filter_query(filters or {}, meta)
-    ix = index.open_dir(str(generation))
-    with ix.searcher() as searcher:
-        main = build_query(ix.schema, cleaned, meta.synonyms)
+    with SearchEngine(cfg) as engine:
+        return engine.search(text, filters=filters, limit=limit)
+
+
+class SearchEngine:
+    """An open index: check freshness once, then answer many queries quickly."""
+
+    def __init__(self, cfg: BuildConfig) -> None:
+        generation, self.meta, self.rebuilt = ensure_index(cfg)
+        self.index = index.open_dir(str(generation))
+        self.searcher = self.index.searcher()
+        self.corrector = self.searcher.corrector("spell")
+        # Words of acronym expansions and aliases are never "corrected".
+        self.vocabulary = {w for phrase in self.meta.synonyms for w in phrase.split()}
+        self.analyzer = self.index.schema["body"].analyzer
+
+    def __enter__(self) -> SearchEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def search(
+        self, text: str, *, filters: dict[str, str] | None = None, limit: int = 10
+    ) -> SearchResult:
+        """Search for ``text``; see :func:`search`."""
+        cleaned = clean_query(text)
+        if not cleaned:
+            msg = "empty query: give one or more words to search for"
+            raise SearchError(msg)
+        restrict = _filter_query(filters or {}, self.meta)
+        schema, synonyms, searcher = self.index.schema, self.meta.synonyms, self.searcher
+        main = build_query(schema, cleaned, synonyms)
         if main is None:
             msg = f"no searchable words in {cleaned!r} (only common words like 'the' or 'how')"
             raise SearchError(msg)
-        did_you_mean = _correction(searcher, cleaned)
-        results = searcher.search(main, limit=limit, filter=restrict, terms=True)
+        did_you_mean = _correction(searcher, self.corrector, cleaned, self.vocabulary)
+        # Misspelt words match nothing, so the corrected query is the better one to run.
+        query = build_query(schema, did_you_mean, synonyms) if did_you_mean else None
+        pool = max(limit, RERANK_POOL)
+        results = searcher.search(query or main, limit=pool, filter=restrict)
         fuzzy = False
-        if results.is_empty() and did_you_mean:
-            corrected = build_query(ix.schema, did_you_mean, meta.synonyms)
-            if corrected is not None:
-                results = searcher.search(corrected, limit=limit, filter=restrict, terms=True)
-        if results.is_empty():
-            retry = build_query(ix.schema, cleaned, meta.synonyms, fuzzy=True)
+        if not results.scored_length() and query is not None:
+            results = searcher.search(main, limit=pool, filter=restrict)
+        if not results.scored_length():
+            retry = build_query(schema, cleaned, synonyms, fuzzy=True)
             if retry is not None:
-                results = searcher.search(retry, limit=limit, filter=restrict, terms=True)
+                results = searcher.search(retry, limit=pool, filter=restrict)
                 fuzzy = True
-        hits = [_hit(h) for h in results]
-    return SearchResult(cleaned, hits, did_you_mean, fuzzy and bool(hits), rebuilt)
+        ranked = _rerank(list(results), cleaned)[:limit]
+        words = " ".join([did_you_mean or cleaned, *synonyms_in(cleaned, synonyms)])
+        marker = _marker({t.text for t in self.analyzer(words)})
+        hits = [_hit(h, marker) for h in ranked]
+        return SearchResult(cleaned, hits, did_you_mean, fuzzy and bool(hits), self.rebuilt)
+
+
+#: How many hits are re-ranked before the top ``limit`` are kept.
+RERANK_POOL = 20
+#: "How do I ..." questions are asking for a procedure: tasks get this factor.
+HOW_TO = re.compile(r"^(how|what|when|who)\b.*\b(do|does|should|can|to)\b|^how\b", re.IGNORECASE)
+TASK_FACTOR = 1.35
+
+
+def _rerank(hits: list[Any], cleaned: str) -> list[Any]:
+    """Prefer step-by-step tasks for how-to questions; otherwise keep whoosh's order.
+
+    >>> hits = [{"kind": "process", "s": 1.0}, {"kind": "task", "s": 0.9}]
+    >>> class H(dict):
+    ...     score = property(lambda self: self["s"])
+    >>> [h["kind"] for h in _rerank([H(h) for h in hits], "how do I do it")]
+    ['task', 'process']
+    >>> [h["kind"] for h in _rerank([H(h) for h in hits], "change")]
+    ['process', 'task']
+    """
+    if not HOW_TO.search(cleaned):
+        return hits
+    return sorted(hits, key=lambda h: -h.score * (TASK_FACTOR if h["kind"] == "task" else 1.0))
 
 
 def clean_query(text: str) -> str:
@@ -236,16 +302,25 @@ def _resolve(value: str, valid: list[str]) -> str | None:
     return tail[0] if len(tail) == 1 else None
 
 
-def _correction(searcher: Any, cleaned: str) -> str | None:
+def _correction(
+    searcher: Any,
+    corrector: Any,
+    cleaned: str,
+    vocabulary: Collection[str] = frozenset(),
+) -> str | None:
     """Return the query with misspelt words corrected, or None when nothing changes."""
-    corrector = searcher.corrector("spell")
     reader = searcher.reader()
     words = cleaned.split()
     fixed: list[str] = []
     changed = False
     for word in words:
         plain = word.strip('"').lower()
-        if len(plain) < 4 or not plain.isalpha() or reader.frequency("spell", plain) > 0:
+        if (
+            len(plain) < 4
+            or not plain.isalpha()
+            or plain in vocabulary
+            or reader.frequency("spell", plain) > 0
+        ):
             fixed.append(word)
             continue
         suggestions = corrector.suggest(plain, limit=1, maxdist=2)
@@ -257,21 +332,37 @@ def _correction(searcher: Any, cleaned: str) -> str | None:
     return " ".join(fixed) if changed else None
 
 
-class _MarkdownBold(highlight.Formatter):  # type: ignore[misc]
-    """Mark matched words as ``**word**``: safe as text, bold when rendered."""
+def _marker(stems: set[str]) -> re.Pattern[str] | None:
+    """A pattern that finds the words of a text that start with one of the query's stems."""
+    useful = sorted((st for st in stems if len(st) >= 2), key=len, reverse=True)
+    if not useful:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(st) for st in useful) + r")\w*", re.IGNORECASE)
 
-    between = " … "
 
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"**{highlight.get_text(text, token, replace)}**"
+def snippet(text: str, marker: re.Pattern[str] | None, width: int = 220) -> str:
+    """Return the sentence of ``text`` that matches most query words, with them in **bold**.
+
+    >>> snippet("Plans are kept. Approve each change at the board. Close it.", re.compile(r"\\b(?:approv|chang)\\w*", re.I))
+    '**Approve** each **change** at the board.'
+    """
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    if marker is None:
+        best = sentences[0]
+    else:
+        best = max(
+            sentences, key=lambda snt: (len({m.lower() for m in marker.findall(snt)}), -len(snt))
+        )
+    if len(best) > width:
+        best = best[: width - 1].rsplit(" ", 1)[0] + "…"
+    return marker.sub(lambda m: f"**{m.group(0)}**", best) if marker else best
 
 
-def _hit(h: Any) -> Hit:
-    h.results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
-    h.results.formatter = _MarkdownBold()
-    snippet = (
-        h.highlights("body", text=h["prose"], top=2) or h.highlights("summary") or h["summary"]
-    )
+def _hit(h: Any, marker: re.Pattern[str] | None) -> Hit:
+    text = h.get("prose") or h["summary"]
+    found = snippet(text, marker)
+    if marker is not None and "**" not in found:
+        found = snippet(h["summary"], marker)
     return Hit(
         id=h["id"],
         title=h["title"],
@@ -279,5 +370,5 @@ def _hit(h: Any) -> Hit:
         kind=h["kind"],
         framework=h["framework"],
         score=round(float(h.score), 3),
-        snippet=" ".join(snippet.split()),
+        snippet=" ".join(found.split()),
     )

@@ -136,3 +136,17 @@ def test_framework_members_without_parent_are_grouped_by_kind_in_the_nav(make_pr
     result = check(make_project({"content/alpha/role.md": role}, minimal=True))
     alpha = build_nav(result.corpus)[1]["Alpha Framework"]
     assert alpha[-1] == {"Roles": [{"Process Owner": "alpha-role-owner.md"}]}
+
+
+def test_find_your_role_learning_path_and_checklist_pages(make_project):
+    docs = render(make_project(minimal=True))
+    roles = (docs / "roles.md").read_text()
+    assert "| [Fixer](role-fixer.md) | What Fixer is for, in one sentence. | 1 |" in roles
+    learning = (docs / "learning" / "role-fixer.md").read_text()
+    assert learning.startswith('---\ntitle: "Learning path: Fixer"\n---')
+    assert "1. [Fix an outage](../task-fix-an-outage.md)" in learning
+    checklist = (docs / "checklists" / "role-fixer.md").read_text()
+    assert (
+        "## Fix an outage\n\n[Full procedure](../task-fix-an-outage.md) · When: A service is down."
+        in checklist
+    )

@@ -109,7 +109,7 @@ def test_unknown_filter_value_lists_the_valid_ones(cfg):
 
 def test_snippets_highlight_matches(cfg):
     hit = search(cfg, "restore").hits[0]
-    assert hit.snippet == "**Restore** databases from the nightly backup media"
+    assert hit.snippet == "**Restore** databases from the nightly backup media."
 
 
 def test_stale_index_is_rebuilt(cfg):

@@ -362,7 +362,7 @@ def _view(
             url=f"{prefix}{n}.html",
             kind=str(data[KIND]),
             framework=str(data[FRAMEWORK] or n),
-            summary=str(data[SUMMARY]),
+            summary=_brief(str(data[SUMMARY])),
             name=str(data[TITLE]),
         )
     for u, v, d in sorted(edges, key=lambda e: (e[0], e[1], str(e[2].get(STRM, e[2][RELATION])))):
@@ -378,9 +378,21 @@ def _view(
             color={"color": colour},
             width=1 + strength / 2.5 if strength else 1,
             arrows="to" if relation not in ("equal", "intersects-with") else "",
-            rationale=str(d.get("rationale") or d.get("reason") or ""),
+            rationale=_brief(str(d.get("rationale") or d.get("reason") or "")),
         )
     return MapView(view_id, title, description, list(net.nodes), list(net.edges), lanes or [])
+
+
+def _brief(text: str, limit: int = 150) -> str:
+    """Return the first sentence of ``text``, cut to ``limit`` characters: tooltips stay short
+    and map pages light (the whole text is on the element's page).
+
+    >>> _brief("One. Two."), _brief("x" * 200)[-3:]
+    ('One.', 'xx…')
+    """
+    first = text.split(". ", 1)[0]
+    first = first if first.endswith(".") or len(first) == len(text) else first + "."
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
 
 
 def _is_shown_edge(d: dict[str, Any], *, part_of: bool = False, links: bool = False) -> bool:

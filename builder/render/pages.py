@@ -131,6 +131,7 @@ def render_docs(
             redirect = env.get_template("redirect.html.j2").render(title=node.title, target=target)
             write_text(docs_dir / f"{old}.html", redirect)
     pages.extend(_render_listings(env, corpus, docs_dir))
+    pages.extend(_render_role_pages(env, corpus, docs_dir))
     crosswalk_nav: list[NavItem] = []
     for rel, text in sorted(render_crosswalks(env, corpus).items()):
         write_text(docs_dir / rel, text)
@@ -302,6 +303,71 @@ def _persona_work(corpus: Corpus, role: Guidance) -> dict[str, Any]:
     return {"groups": groups, "meetings": meetings, "count": len(tasks)}
 
 
+def _render_role_pages(env: jinja2.Environment, corpus: Corpus, docs_dir: Path) -> list[str]:
+    """Write 'Find your role', and a learning path and a checklist page for every persona."""
+    personas = sorted((n for n in corpus if n.kind == "role" and not n.framework), key=_title_key)
+    if not personas:
+        return []
+    written = []
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for role in personas:
+        work = _persona_work(corpus, role)
+        home = next(
+            (corpus[s] for s in role.sits if s in corpus and corpus[s].kind == "accountability"),
+            None,
+        )
+        title = home.title if home else "Other roles"
+        groups.setdefault(title, []).append(
+            {"id": role.id, "title": role.title, "summary": role.summary, "tasks": work["count"]}
+        )
+        path = _section(role.body, "Learning path")
+        write_text(
+            docs_dir / "learning" / f"{role.id}.md",
+            env.get_template("learning.md.j2").render(
+                role=role, path=_resolve_links(corpus, path, prefix="../"), groups=work["groups"]
+            ),
+        )
+        tasks = [
+            {
+                "id": t.id,
+                "title": t.title,
+                "trigger": t.trigger,
+                "checklist": _resolve_links(corpus, _section(t.body, "Checklist"), prefix="../"),
+            }
+            for g in work["groups"]
+            for t in (corpus[x["id"]] for x in g["tasks"])
+        ]
+        write_text(
+            docs_dir / "checklists" / f"{role.id}.md",
+            env.get_template("checklist.md.j2").render(role=role, tasks=tasks),
+        )
+        written += [f"learning/{role.id}.md", f"checklists/{role.id}.md"]
+    ordered = sorted(groups.items(), key=lambda kv: (kv[0] == "Other roles", kv[0]))
+    write_text(
+        docs_dir / "roles.md",
+        env.get_template("roles.md.j2").render(
+            groups=[{"title": title, "roles": roles} for title, roles in ordered]
+        ),
+    )
+    return [*written, "roles.md"]
+
+
+def _section(body: str, title: str) -> str:
+    """Return the text of the ``## title`` section of a body (without its heading)."""
+    lines = body.split("\n")
+    out: list[str] = []
+    inside = False
+    for line in lines:
+        if line.startswith("## "):
+            if inside:
+                break
+            inside = line[3:].strip() == title
+            continue
+        if inside:
+            out.append(line)
+    return "\n".join(out).strip()
+
+
 def _render_listings(env: jinja2.Environment, corpus: Corpus, docs_dir: Path) -> list[str]:
     written: list[str] = []
     template = env.get_template("listing.md.j2")
@@ -388,7 +454,9 @@ def _render_maps(
         views.append(view)
         stage_nav.append({html.escape(stage.title, quote=False): f"maps/{view.id}.md"})
     views += [
-        role_view(corpus, G, r.id) for r in sorted(corpus, key=lambda n: n.id) if r.kind == "role"
+        role_view(corpus, G, r.id)
+        for r in sorted(corpus, key=lambda n: n.id)
+        if r.kind == "role" and not r.framework
     ]
     pages = []
     for view in views:
@@ -462,7 +530,7 @@ def _render_local_map(
         title=node.title,
         count=len(view.nodes) - 1,
         on_overview=on_overview,
-        role_map=node.kind == "role",
+        role_map=node.kind == "role" and not node.framework,
     )
 
 
@@ -542,7 +610,10 @@ def build_nav(
     loose = [n for n in corpus if n.id not in placed]
     for kind in sorted({n.kind for n in loose}):
         members = sorted((n for n in loose if n.kind == kind), key=_order_key)
-        nav.append({kind_label(kind, plural=True): [tree(n, frozenset()) for n in members]})
+        entries = [tree(n, frozenset()) for n in members]
+        if kind == "role":
+            entries.insert(0, {"Find your role": "roles.md"})
+        nav.append({kind_label(kind, plural=True): entries})
     browse: list[NavItem] = [
         {html.escape(f"All of {fw.title}", quote=False): f"browse/framework-{fw.id}.md"}
         for fw in frameworks_of(corpus)
@@ -606,7 +677,7 @@ def _ancestors(corpus: Corpus, node: Guidance) -> list[Guidance]:
 _LIST_ITEM = re.compile(r"^( +)([-*+]|\d+[.)])( +)")
 
 
-def _resolve_links(corpus: Corpus, body: str) -> str:
+def _resolve_links(corpus: Corpus, body: str, prefix: str = "") -> str:
     """Turn ``[[id|text]]`` into Markdown links and nest lists the way Python-Markdown reads them,
     outside fenced code."""
     out: list[str] = []
@@ -615,7 +686,7 @@ def _resolve_links(corpus: Corpus, body: str) -> str:
         if re.match(r"^\s*(```|~~~)", line):
             in_code = not in_code
         if not in_code:
-            line = LINK.sub(lambda m: _link(corpus, m), normalize_indent(line))
+            line = LINK.sub(lambda m: _link(corpus, m, prefix), normalize_indent(line))
         out.append(line)
     return "\n".join(out)
 
@@ -636,10 +707,10 @@ def normalize_indent(line: str) -> str:
     return " " * indent + line[len(m.group(1)) :]
 
 
-def _link(corpus: Corpus, m: re.Match[str]) -> str:
+def _link(corpus: Corpus, m: re.Match[str], prefix: str = "") -> str:
     target = m.group(1).strip()
     text = m.group(2).strip() if m.group(2) else corpus[target].title
-    return f"[{_md(text)}]({target}.md)"
+    return f"[{_md(text)}]({prefix}{target}.md)"
 
 
 def _rows(corpus: Corpus, nodes: list[Guidance], column: str) -> list[dict[str, str]]:
