@@ -261,6 +261,88 @@ def coverage_command(root: Path, as_json: bool) -> None:
     )
 
 
+@cli.command("assess")
+@click.argument("answers", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@_root_option
+@click.option("--weights", help="Ranking weights, e.g. risk=2,value=3 (others stay 1).")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report (.md or .html) or the template here.",
+)
+@click.option("--template", "as_template", is_flag=True, help="Write a blank answers file instead.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scored result as JSON.")
+def assess_command(
+    answers: Path | None,
+    root: Path,
+    weights: str | None,
+    out: Path | None,
+    as_template: bool,
+    as_json: bool,
+) -> None:
+    """Score a self-assessment: maturity per area, improvement backlog, improvement waves.
+
+    \b
+    Examples:
+      portal assess --template -o answers.yaml     a blank answers file to fill in
+      portal assess answers.yaml -o report.html    the same result as the site's page
+      portal assess answers.json --weights risk=2,value=3
+    """
+    from dataclasses import replace
+
+    from builder import assessment as a
+    from builder.fsutil import write_text
+
+    checked = _run(_checked, BuildConfig.from_root(root))
+    questionnaire = checked.questionnaire
+    if questionnaire is None:
+        raise click.ClickException("no questionnaire: assessment/questions.yaml is missing")
+    if as_template:
+        text = a.template(questionnaire)
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            write_text(out, text)
+            click.echo(f"Wrote {out}", err=True)
+        return
+    if answers is None:
+        raise click.UsageError("give an ANSWERS file (YAML or JSON), or --template")
+    loaded, problems = a.load_answers(answers, questionnaire)
+    if loaded is None:
+        raise click.ClickException("\n".join(str(p) for p in problems))
+    if weights:
+        try:
+            loaded = replace(loaded, weights=a.parse_weights(weights))
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="--weights") from None
+    report = a.score(questionnaire, loaded)
+    if report.unanswered:
+        click.echo(
+            f"{len(report.unanswered)} questions unanswered: left out of the scores.", err=True
+        )
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return
+    titles = {n.id: n.title for n in checked.corpus}
+    text = a.markdown_report(questionnaire, report, titles)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    if out.suffix.lower() in (".html", ".htm"):
+        import markdown
+
+        body = markdown.markdown(text, extensions=["tables"])
+        text = (
+            '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+            "<title>Self-assessment report</title></head><body>\n" + body + "\n</body></html>\n"
+        )
+    elif out.suffix.lower() != ".md":
+        raise click.BadParameter("the report must end in .md or .html", param_hint="--out")
+    write_text(out, text)
+    click.echo(f"Wrote {out}", err=True)
+
+
 @cli.command()
 @click.argument("query", nargs=-1, required=True)
 @_root_option

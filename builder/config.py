@@ -24,6 +24,11 @@ class BuildConfig:
     mkdocs_config: Path
     strict: bool = False
 
+    @property
+    def assessment_file(self) -> Path:
+        """The self-assessment questionnaire (optional)."""
+        return self.root / "assessment" / "questions.yaml"
+
     @classmethod
     def from_root(
         cls,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from builder.assessment import Questionnaire, load_questionnaire
 from builder.config import BuildConfig
 from builder.errors import Problem, SiteBuildError
 from builder.fsutil import clean_dir
@@ -42,6 +43,7 @@ class CheckResult:
     graph: nx.MultiDiGraph
     problems: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
+    questionnaire: Questionnaire | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +73,21 @@ def check(cfg: BuildConfig) -> CheckResult:
         G = build_graph(corpus)
     # Check everything at once, then stop once with every problem.
     with _phase("validate", timings):
-        found = validate(corpus, G, [*problems, *mapping_problems, *glossary_problems])
+        questionnaire, assessment_problems = _load_questionnaire(cfg, corpus)
+        loaded = [*problems, *mapping_problems, *glossary_problems, *assessment_problems]
+        found = validate(corpus, G, loaded)
         raise_for_problems(found, cfg.strict)
-    return CheckResult(corpus, G, found, timings)
+    return CheckResult(corpus, G, found, timings, questionnaire)
+
+
+def _load_questionnaire(
+    cfg: BuildConfig, corpus: Corpus
+) -> tuple[Questionnaire | None, list[Problem]]:
+    if not cfg.assessment_file.is_file():
+        return None, []
+    return load_questionnaire(
+        cfg.assessment_file, cfg.relpath(cfg.assessment_file), set(corpus.by_id)
+    )
 
 
 def build(cfg: BuildConfig) -> BuildResult:
@@ -94,7 +108,9 @@ def build(cfg: BuildConfig) -> BuildResult:
             docs_dir = cfg.build_dir / "docs"
             with _phase("render", timings):
                 clean_dir(docs_dir, inside=cfg.build_dir)
-                rendered = render_docs(checked.corpus, checked.graph, docs_dir, related)
+                rendered = render_docs(
+                    checked.corpus, checked.graph, docs_dir, related, checked.questionnaire
+                )
                 config_file = write_mkdocs_config(cfg, docs_dir, rendered.nav)
             with _phase("site", timings):
                 _build_site(cfg, config_file)

@@ -228,3 +228,13 @@ def make_project(tmp_path: Path) -> MakeProject:
         return BuildConfig.from_root(root)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the repository's real content into a temporary site (once per test run)."""
+    from builder.pipeline import build
+
+    out = tmp_path_factory.mktemp("real")
+    cfg = BuildConfig.from_root(REPO, site_dir=out / "site", build_dir=out / "build")
+    return build(cfg).site_index.parent

@@ -12,20 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import Offline
 
-from builder.config import BuildConfig
-from builder.pipeline import build
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the repository's real content into a temporary site."""
-    out = tmp_path_factory.mktemp("real")
-    cfg = BuildConfig.from_root(REPO, site_dir=out / "site", build_dir=out / "build")
-    return build(cfg).site_index.parent
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ STAGES = {
     "load": 2,
     "graph": 3,
     "validate": 4,
+    "assessment": 2,
     "alignment": 4,
     "export": 4,
     "render": 5,

@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 import networkx as nx
 
+from builder.assessment import Questionnaire
 from builder.fsutil import write_text
 from builder.graph import (
     AUTOMATES,
@@ -105,6 +106,7 @@ def render_docs(
     G: nx.MultiDiGraph,
     docs_dir: Path,
     related: dict[str, list[str]] | None = None,
+    questionnaire: Questionnaire | None = None,
 ) -> RenderedDocs:
     """Write the whole docs tree into ``docs_dir`` (which must be empty or absent).
 
@@ -132,6 +134,9 @@ def render_docs(
             write_text(docs_dir / f"{old}.html", redirect)
     pages.extend(_render_listings(env, corpus, docs_dir))
     pages.extend(_render_role_pages(env, corpus, docs_dir))
+    if questionnaire is not None:
+        write_text(docs_dir / "assessment.md", _render_assessment(env, corpus, questionnaire))
+        pages.append("assessment.md")
     crosswalk_nav: list[NavItem] = []
     for rel, text in sorted(render_crosswalks(env, corpus).items()):
         write_text(docs_dir / rel, text)
@@ -301,6 +306,23 @@ def _persona_work(corpus: Corpus, role: Guidance) -> dict[str, Any]:
         or any(corpus.by_id[c].kind == "review" for c in t.carries_out if c in corpus)
     ]
     return {"groups": groups, "meetings": meetings, "count": len(tasks)}
+
+
+def _render_assessment(
+    env: jinja2.Environment, corpus: Corpus, questionnaire: Questionnaire
+) -> str:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for area in questionnaire.areas:
+        qs = [q for q in questionnaire.questions if q["area"] == area["id"]]
+        groups.setdefault(area["group"], []).append({**area, "questions": qs})
+    titles = {n.id: n.title for n in corpus}
+    return env.get_template("assessment.md.j2").render(
+        groups=list(groups.items()),
+        levels=questionnaire.levels,
+        count=len(questionnaire.questions),
+        data=questionnaire.to_json(),
+        titles=json.dumps(titles, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c"),
+    )
 
 
 def _render_role_pages(env: jinja2.Environment, corpus: Corpus, docs_dir: Path) -> list[str]:

@@ -1,0 +1,92 @@
+"""The self-assessment page in Chromium from file://: answer, score, export, import, agree with the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from conftest import REPO, Offline
+
+from builder.assessment import load_answers, load_questionnaire, score
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AREA = "io-identity-and-access-management"
+
+
+@pytest.fixture
+def offline(browser):
+    o = Offline(browser)
+    yield o
+    o.close()
+
+
+def level_cell(page, area: str) -> tuple[str, str]:
+    row = page.locator(f".pa-levels tr[data-area='{area}']")
+    return row.locator(".pa-level").inner_text(), row.locator(".pa-score").inner_text()
+
+
+def test_answer_score_export_and_import(site, browser, tmp_path):
+    first = Offline(browser)
+    page = first.page
+    page.goto((site / "assessment.html").as_uri())
+    page.locator("input[name='iam-directory'][value='1']").check()
+    page.locator("input[name='iam-accounts'][value='2']").check()
+    assert page.locator(".pa-count").inner_text().startswith("2 of ")
+    page.locator(".pa-show").click()
+    assert level_cell(page, AREA) == ("Basic", "1.50")
+    assert page.locator(f".pa-backlog li[data-area='{AREA}']").count() == 1
+    with page.expect_download() as info:
+        page.locator(".pa-export").click()
+    exported = tmp_path / "answers.json"
+    info.value.save_as(exported)
+    data = json.loads(exported.read_text())
+    assert data["answers"]["iam-directory"] == "Basic"
+    assert data["answers"]["iam-accounts"] == "Standardized"
+    assert first.blocked == [] and first.errors == []
+    first.close()
+
+    second = Offline(browser)  # a fresh context: no local storage
+    page = second.page
+    page.goto((site / "assessment.html").as_uri())
+    assert page.locator(".pa-count").inner_text().startswith("0 of ")
+    page.locator(".pa-import").set_input_files(str(exported))
+    page.locator(f".pa-levels tr[data-area='{AREA}']").wait_for()
+    assert level_cell(page, AREA) == ("Basic", "1.50")
+    assert page.locator("input[name='iam-accounts'][value='2']").is_checked()
+    assert second.blocked == [] and second.errors == []
+    second.close()
+
+
+def test_answers_survive_a_reload(site, offline):
+    page = offline.page
+    page.goto((site / "assessment.html").as_uri())
+    page.locator("input[name='iam-directory'][value='3']").check()
+    page.reload()
+    assert page.locator("input[name='iam-directory'][value='3']").is_checked()
+
+
+def test_site_and_cli_score_the_same_answers(site, offline):
+    questionnaire, _ = load_questionnaire(
+        REPO / "assessment" / "questions.yaml",
+        "q",
+        {p.stem for p in (REPO / "content").rglob("*.md")},
+    )
+    sample = REPO / "assessment" / "sample-answers.yaml"
+    answers, problems = load_answers(sample, questionnaire)
+    assert problems == [] and answers is not None
+    python = score(questionnaire, answers)
+    raw = yaml.safe_load(sample.read_text())
+    state = {"answers": {k: v for k, v in raw["answers"].items()}, "weights": raw["weights"]}
+    offline.page.goto((site / "assessment.html").as_uri())
+    js = offline.page.evaluate("state => window.portalAssessment.score(state)", state)
+    assert [(a["id"], a["score"], a["level"]) for a in js["areas"]] == [
+        (a.id, a.score, a.level) for a in python.areas
+    ]
+    assert [(b["area"], b["priority"], b["statement"]) for b in js["backlog"]] == [
+        (b.area, b.priority, b.statement) for b in python.backlog
+    ]
+    assert js["waves"] == python.waves
+    assert js["unanswered"] == python.unanswered
+    assert offline.blocked == [] and offline.errors == []
