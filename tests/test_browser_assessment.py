@@ -78,7 +78,7 @@ def test_site_and_cli_score_the_same_answers(site, offline):
     assert problems == [] and answers is not None
     python = score(questionnaire, answers)
     raw = yaml.safe_load(sample.read_text())
-    state = {"answers": {k: v for k, v in raw["answers"].items()}, "weights": raw["weights"]}
+    state = {"answers": dict(raw["answers"]), "weights": raw["weights"]}
     offline.page.goto((site / "assessment.html").as_uri())
     js = offline.page.evaluate("state => window.portalAssessment.score(state)", state)
     assert [(a["id"], a["score"], a["level"]) for a in js["areas"]] == [

@@ -152,11 +152,14 @@ def render_docs(
     if corpus.glossary:
         write_text(docs_dir / "glossary.md", _render_glossary(env, corpus))
         pages.append("glossary.md")
-    write_text(docs_dir / "index.md", _render_home(env, corpus, G))
+    write_text(docs_dir / "index.md", _render_home(env, corpus, G, questionnaire is not None))
     pages.append("index.md")
     _copy_assets(docs_dir / "assets")
     log.debug("rendered %d pages", len(pages))
-    return RenderedDocs(tuple(sorted(pages)), build_nav(corpus, map_nav, crosswalk_nav))
+    nav = build_nav(corpus, map_nav, crosswalk_nav)
+    if questionnaire is not None:
+        nav.insert(1, {"Self-assessment": "assessment.md"})
+    return RenderedDocs(tuple(sorted(pages)), nav)
 
 
 # -----------------------------------------------------------------------------
@@ -425,7 +428,9 @@ def _render_listings(env: jinja2.Environment, corpus: Corpus, docs_dir: Path) ->
     return written
 
 
-def _render_home(env: jinja2.Environment, corpus: Corpus, G: nx.MultiDiGraph) -> str:
+def _render_home(
+    env: jinja2.Environment, corpus: Corpus, G: nx.MultiDiGraph, assessment: bool = False
+) -> str:
     stages = [
         {
             "id": s.id,
@@ -445,6 +450,8 @@ def _render_home(env: jinja2.Environment, corpus: Corpus, G: nx.MultiDiGraph) ->
     kinds = Counter(n.kind for n in corpus)
     return env.get_template("home.md.j2").render(
         diagram=lifecycle_svg(corpus, G),
+        assessment=assessment,
+        begin="guide-where-to-begin" in corpus,
         stages=stages,
         frameworks=frameworks,
         roles=sorted((n for n in corpus if n.kind == "role" and not n.framework), key=_title_key),
