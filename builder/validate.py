@@ -6,6 +6,7 @@ runs them all and returns every problem, sorted by location. Nothing here raises
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 import networkx as nx
@@ -16,6 +17,7 @@ from builder.load.schema import MIN_STEPS, REFERENCE_KINDS, did_you_mean, kind_s
 from builder.model import INVERSE, Corpus, Guidance, Mapping
 
 __all__ = [
+    "check_body_safety",
     "check_duplicate_ids",
     "check_glossary",
     "check_graph",
@@ -35,6 +37,7 @@ def validate(corpus: Corpus, G: nx.MultiDiGraph, loaded: Iterable[Problem] = ())
     """Return the problems of loading plus those of every check, sorted by location."""
     found: list[Problem] = list(loaded)
     for check in (
+        check_body_safety,
         check_duplicate_ids,
         check_kinds,
         check_references,
@@ -55,6 +58,35 @@ def raise_for_problems(problems: list[Problem], strict: bool) -> None:
 def effective_framework(node: Guidance) -> str | None:
     """Return the framework a node belongs to; a framework node belongs to itself."""
     return node.id if node.kind == "framework" else node.framework
+
+
+_UNSAFE = (
+    (re.compile(r"<\s*script\b", re.IGNORECASE), "a <script> element; pages may not run scripts"),
+    (
+        re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE),
+        "an inline event handler (on...=); pages may not run scripts",
+    ),
+    (re.compile(r"javascript\s*:", re.IGNORECASE), "a javascript: URL; pages may not run scripts"),
+    (
+        re.compile(r"\]\(\s*\.\./|\b(?:href|src)\s*=\s*[\"']?\.\./", re.IGNORECASE),
+        "a link that leaves content/ (../); link pages with [[id]]",
+    ),
+)
+
+
+def check_body_safety(corpus: Corpus) -> Iterator[Problem]:
+    """Report scripts, inline event handlers, javascript: URLs and ../ links in page bodies."""
+    for node in corpus.guidance:
+        in_code = False
+        for offset, line in enumerate(node.body.split("\n")):
+            if line.lstrip().startswith(("```", "~~~")):
+                in_code = not in_code
+            if in_code:
+                continue
+            for pattern, what in _UNSAFE:
+                if pattern.search(line):
+                    loc = SourceLocation(node.source.path, node.body_line + offset)
+                    yield Problem(loc, "unsafe-content", f"the body contains {what}")
 
 
 def check_duplicate_ids(corpus: Corpus) -> Iterator[Problem]:

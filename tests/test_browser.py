@@ -48,7 +48,9 @@ def test_search_finds_an_acronym_from_the_slice(site, offline):
     assert not any("/maps/" in h for h in hrefs)  # map pages are not search results
     first = offline.page.locator(".md-search-result__item").first.inner_text()
     assert "ITIL v3" in first  # results show the framework and the kind as tags
-    tags = offline.page.locator(".md-search-result__item").first.locator(".md-tag").all_inner_texts()
+    tags = (
+        offline.page.locator(".md-search-result__item").first.locator(".md-tag").all_inner_texts()
+    )
     assert len(tags) == 2
     assert offline.blocked == []
     assert offline.errors == []

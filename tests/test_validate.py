@@ -243,3 +243,34 @@ def test_persona_sections(make_project):
     assert problems(make_project, {"content/roles/role-fixer.md": persona}) == [
         "content/roles/role-fixer.md:3: kind 'role' requires a section '## Learning path'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("<script>alert(1)</script>", "a <script> element; pages may not run scripts"),
+        (
+            '<img src="x.png" onerror="alert(1)">',
+            "an inline event handler (on...=); pages may not run scripts",
+        ),
+        ("[click](javascript:alert(1))", "a javascript: URL; pages may not run scripts"),
+        (
+            "See [the file](../../etc/passwd).",
+            "a link that leaves content/ (../); link pages with [[id]]",
+        ),
+        (
+            '<a href="../secret.html">x</a>',
+            "a link that leaves content/ (../); link pages with [[id]]",
+        ),
+    ],
+)
+def test_unsafe_bodies_are_rejected(make_project, body, message):
+    text = page("alpha-x", "guide", "X", body=f"See [[alpha]].\n\n{body}")
+    assert problems(make_project, {"content/x.md": text}) == [
+        f"content/x.md:10: the body contains {message}"
+    ]
+
+
+def test_code_blocks_may_show_unsafe_examples(make_project):
+    text = page("alpha-x", "guide", "X", body="See [[alpha]].\n\n```html\n<script>x</script>\n```")
+    assert check(make_project({"content/x.md": text}, minimal=True)).problems == []

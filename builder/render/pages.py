@@ -210,7 +210,13 @@ def _render_node(
     return env.get_template("node.md.j2").render(
         node=node,
         tags=[kind_label(node.kind)]
-        + ([framework.title] if framework is not None else [node.title] if node.kind == "framework" else []),
+        + (
+            [framework.title]
+            if framework is not None
+            else [node.title]
+            if node.kind == "framework"
+            else []
+        ),
         facts=_extra_facts(corpus, node),
         show_counterparts=node.kind not in ("task", "guide", "case-study")
         and not (node.kind == "role" and not node.framework),
