@@ -190,6 +190,8 @@ class Corpus:
     mapping_files: tuple[MappingFile, ...] = ()
     glossary: tuple[Term, ...] = ()
     by_id: dict[str, Guidance] = field(default_factory=dict, compare=False, hash=False)
+    #: Ids of files that could not be read: references to them are not reported again.
+    unreadable: frozenset[str] = frozenset()
 
     @classmethod
     def of(
@@ -198,12 +200,13 @@ class Corpus:
         mappings: tuple[Mapping, ...] = (),
         mapping_files: tuple[MappingFile, ...] = (),
         glossary: tuple[Term, ...] = (),
+        unreadable: frozenset[str] = frozenset(),
     ) -> Corpus:
         """Return a corpus whose ``by_id`` holds the first node declared with each id."""
         by_id: dict[str, Guidance] = {}
         for g in guidance:
             by_id.setdefault(g.id, g)
-        return cls(guidance, mappings, mapping_files, glossary, by_id)
+        return cls(guidance, mappings, mapping_files, glossary, by_id, unreadable)
 
     def __iter__(self) -> Iterator[Guidance]:
         return iter(self.by_id.values())

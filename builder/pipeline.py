@@ -65,10 +65,12 @@ def check(cfg: BuildConfig) -> CheckResult:
     timings: dict[str, float] = {}
     # Gather all data from all files.
     with _phase("load", timings):
-        guidance, problems = load_content(cfg)
+        guidance, problems, unreadable = load_content(cfg)
         files, records, mapping_problems = load_mappings(cfg)
         terms, glossary_problems = load_glossary(cfg)
-        corpus = Corpus.of(tuple(guidance), tuple(records), tuple(files), tuple(terms))
+        corpus = Corpus.of(
+            tuple(guidance), tuple(records), tuple(files), tuple(terms), frozenset(unreadable)
+        )
     with _phase("graph", timings):
         G = build_graph(corpus)
     # Check everything at once, then stop once with every problem.

@@ -154,7 +154,7 @@ def check_references(corpus: Corpus) -> Iterator[Problem]:
                 yield Problem(
                     node.line_of("parent"), "self-parent", "a node cannot be its own parent"
                 )
-            elif node.parent not in ids:
+            elif node.parent not in ids and node.parent not in corpus.unreadable:
                 msg = f"unknown parent {node.parent!r}{did_you_mean(node.parent, ids)}"
                 yield Problem(node.line_of("parent"), "unknown-id", msg)
         yield from _check_task_references(corpus, node)
@@ -163,7 +163,7 @@ def check_references(corpus: Corpus) -> Iterator[Problem]:
                 msg = f"unknown id {item.target!r} in 'automates'{did_you_mean(item.target, ids)}"
                 yield Problem(item.location, "unknown-id", msg)
         for link in node.links:
-            if link.target not in ids:
+            if link.target not in ids and link.target not in corpus.unreadable:
                 msg = f"unknown link target [[{link.target}]]{did_you_mean(link.target, ids)}"
                 yield Problem(link.location, "unknown-id", msg)
 
@@ -201,7 +201,9 @@ def check_mappings(corpus: Corpus) -> Iterator[Problem]:
         bad = False
         for key in ("source", "target"):
             value = getattr(record, key)
-            if value not in ids:
+            if value in corpus.unreadable:
+                bad = True
+            elif value not in ids:
                 bad = True
                 msg = f"unknown {key} {value!r}{did_you_mean(value, ids)}"
                 yield Problem(record.line_of(key), "unknown-id", msg)

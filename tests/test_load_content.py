@@ -111,7 +111,8 @@ def test_unknown_field_is_a_warning_with_a_suggestion():
 
 def test_load_content_reads_every_file_in_path_order(make_project):
     cfg = make_project({"content/b/b.md": GOOD.replace("alpha-x", "b"), "content/a.md": GOOD})
-    nodes, problems = load_content(cfg)
+    nodes, problems, unreadable = load_content(cfg)
+    assert unreadable == set()
     assert problems == []
     assert [(n.id, n.source.path) for n in nodes] == [
         ("alpha-x", "content/a.md"),

@@ -274,3 +274,12 @@ def test_unsafe_bodies_are_rejected(make_project, body, message):
 def test_code_blocks_may_show_unsafe_examples(make_project):
     text = page("alpha-x", "guide", "X", body="See [[alpha]].\n\n```html\n<script>x</script>\n```")
     assert check(make_project({"content/x.md": text}, minimal=True)).problems == []
+
+
+def test_links_to_an_unreadable_file_are_not_reported_twice(make_project):
+    broken = minimal_files()["content/alpha/alpha-change.md"].replace(
+        "title: Alpha Change Control", "title: [Alpha Change Control"
+    )
+    assert problems(make_project, {"content/alpha/alpha-change.md": broken}) == [
+        "content/alpha/alpha-change.md:5: invalid front matter: expected ',' or ']', but got ':' (column 10)"
+    ]

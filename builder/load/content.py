@@ -30,26 +30,33 @@ LINK = re.compile(r"\[\[([^\]|]+?)(?:\|([^\]]+))?\]\]")
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019-]*")
 TAG = re.compile(r"<[^>]+>")
 STEP = re.compile(r"^\d+[.)]\s")
+ID_LINE = re.compile(r"^id:\s*['\"]?([\w-]+)", re.MULTILINE)
 
 
-def load_content(cfg: BuildConfig) -> tuple[list[Guidance], list[Problem]]:
+def load_content(cfg: BuildConfig) -> tuple[list[Guidance], list[Problem], set[str]]:
     """Read every Markdown file under ``cfg.content_dir``.
 
     Returns:
-        The nodes in path order, and every problem found while reading them.
+        The nodes in path order, every problem found while reading them, and the ids of files
+        that could not be read (so that links to them are not reported a second time).
     """
     nodes: list[Guidance] = []
     problems: list[Problem] = []
+    unreadable: set[str] = set()
     if not cfg.content_dir.is_dir():
         loc = SourceLocation(cfg.relpath(cfg.content_dir), 1)
-        return nodes, [Problem(loc, "no-content", "content folder not found")]
+        return nodes, [Problem(loc, "no-content", "content folder not found")], unreadable
     for path in sorted(cfg.content_dir.rglob("*.md")):
-        node, found = parse_guidance(path.read_bytes(), cfg.relpath(path))
+        raw = path.read_bytes()
+        node, found = parse_guidance(raw, cfg.relpath(path))
         problems.extend(found)
         if node is not None:
             nodes.append(node)
+        else:
+            guess = ID_LINE.search(raw.decode("utf-8", errors="replace"))
+            unreadable.add(guess.group(1) if guess else path.stem)
     log.debug("read %d content files", len(nodes))
-    return nodes, problems
+    return nodes, problems, unreadable
 
 
 def parse_guidance(raw: bytes, path: str) -> tuple[Guidance | None, list[Problem]]:

@@ -327,7 +327,15 @@ def _render_assessment(
         qs = [q for q in questionnaire.questions if q["area"] == area["id"]]
         groups.setdefault(area["group"], []).append({**area, "questions": qs})
     titles = {n.id: n.title for n in corpus}
+    steps = [
+        ("cir", "Continuous Improvement Roadmap"),
+        ("cir-service-assessment", "an assessment"),
+        ("cir-service-improvement", "problem-opportunity statements ranked by risk, cost, time and value"),
+        ("task-build-a-service-improvement-program-roadmap", "a Service Improvement Program"),
+    ]
+    method = ", then ".join(f"[{text}]({i}.md)" for i, text in steps if i in corpus)
     return env.get_template("assessment.md.j2").render(
+        method=method,
         groups=list(groups.items()),
         levels=questionnaire.levels,
         count=len(questionnaire.questions),
