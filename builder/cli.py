@@ -291,7 +291,7 @@ def assess_command(
     """
     from dataclasses import replace
 
-    from builder import assessment as a
+    import builder.assessment as a
     from builder.fsutil import write_text
 
     checked = _run(_checked, BuildConfig.from_root(root))
@@ -341,6 +341,34 @@ def assess_command(
         raise click.BadParameter("the report must end in .md or .html", param_hint="--out")
     write_text(out, text)
     click.echo(f"Wrote {out}", err=True)
+
+
+@cli.command("links")
+@_root_option
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The built site [default: ROOT/site].",
+)
+def links_command(root: Path, site_dir: Path | None) -> None:
+    """Check every internal link and anchor of the built site; list external links.
+
+    External links are listed in build/links.md, never followed. Exit 1 when a link is broken.
+    """
+    from builder.fsutil import write_text
+    from builder.linkcheck import check_site
+
+    cfg = BuildConfig.from_root(root, site_dir=site_dir)
+    if not (cfg.site_dir / "index.html").is_file():
+        raise click.ClickException(f"no site at {cfg.site_dir}: run portal build first")
+    report = check_site(cfg.site_dir)
+    write_text(cfg.build_dir / "links.md", report.markdown())
+    click.echo(
+        f"{report.pages} pages, {report.internal} internal links, {len(report.broken)} broken, "
+        f"{len(report.external)} external (listed in {cfg.relpath(cfg.build_dir / 'links.md')})."
+    )
+    if report.broken:
+        raise click.ClickException("\n".join(str(b) for b in report.broken[:50]))
 
 
 @cli.command()

@@ -33,11 +33,13 @@ def test_every_command_has_help(command):
 
 def test_expected_commands():
     assert COMMANDS == [
+        "assess",
         "build",
         "check",
         "coverage",
         "export",
         "gaps",
+        "links",
         "map",
         "path",
         "search",

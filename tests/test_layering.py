@@ -14,6 +14,7 @@ STAGES = {
     "model": 1,
     "fsutil": 1,
     "index_store": 1,
+    "linkcheck": 1,
     "load": 2,
     "graph": 3,
     "validate": 4,

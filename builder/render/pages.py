@@ -330,7 +330,10 @@ def _render_assessment(
     steps = [
         ("cir", "Continuous Improvement Roadmap"),
         ("cir-service-assessment", "an assessment"),
-        ("cir-service-improvement", "problem-opportunity statements ranked by risk, cost, time and value"),
+        (
+            "cir-service-improvement",
+            "problem-opportunity statements ranked by risk, cost, time and value",
+        ),
         ("task-build-a-service-improvement-program-roadmap", "a Service Improvement Program"),
     ]
     method = ", then ".join(f"[{text}]({i}.md)" for i, text in steps if i in corpus)
