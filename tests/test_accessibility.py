@@ -1,0 +1,64 @@
+"""Accessibility: axe-core (through axe-playwright-python) on every kind of page.
+
+No serious or critical violation is allowed on the home page, a stage, a process, an SMF, a
+persona, a task, a crosswalk matrix, a map, the search results, the assessment and the
+role finder.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Offline
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PAGES = [
+    "index.html",
+    "itil-service-transition.html",
+    "itil-change-management.html",
+    "mof4-change-and-configuration.html",
+    "role-change-manager.html",
+    "task-assess-and-schedule-a-normal-change.html",
+    "crosswalks/itil-mof4.html",
+    "crosswalks/itil-mof4-gaps.html",
+    "maps/lifecycle.html",
+    "assessment.html",
+    "roles.html",
+    "glossary.html",
+]
+
+
+@pytest.fixture(scope="module")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+def serious(axe, page) -> list[tuple[str, str, list[str]]]:
+    result = axe.run(page)
+    return [
+        (v["id"], v["impact"], [str(n["target"]) for n in v["nodes"][:3]])
+        for v in result.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_serious_violation(site, browser, axe, name):
+    offline = Offline(browser)
+    offline.page.goto((site / name).as_uri())
+    offline.page.wait_for_load_state("load")
+    offline.page.wait_for_timeout(200)
+    assert serious(axe, offline.page) == []
+    offline.close()
+
+
+def test_search_results_have_no_serious_violation(site, browser, axe):
+    offline = Offline(browser)
+    offline.page.goto((site / "itil-service-operation.html").as_uri())
+    offline.page.keyboard.press("/")
+    offline.page.locator("input.md-search__input").press_sequentially("incident", delay=20)
+    offline.page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    assert serious(axe, offline.page) == []
+    offline.close()
