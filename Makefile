@@ -45,6 +45,9 @@ type: $(TESTSTAMP)  ## mypy (strict) on builder/.
 check: lint type test  ## lint, type and test.
 	$(BIN)/portal check
 
+bench: $(TESTSTAMP) $(CHROMIUM)  ## Measure build, site, maps and search; write benchmarks/results.md.
+	$(BIN)/python benchmarks/run.py
+
 serve: $(STAMP)  ## Serve the site on 127.0.0.1:8000 and rebuild on change.
 	$(BIN)/portal serve
 

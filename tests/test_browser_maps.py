@@ -155,3 +155,24 @@ def test_one_copy_of_vis_network_and_small_map_pages(project):
     assert (
         Path(cfg.site_dir / "maps" / "lifecycle.html").read_text().count("vis-network.min.js") == 1
     )
+
+
+def test_search_results_never_run_labels(project, offline):
+    cfg, _ = project
+    offline.page.goto((cfg.site_dir / "index.html").as_uri())
+    offline.page.keyboard.press("/")
+    offline.page.locator("input.md-search__input").press_sequentially("onerror", delay=30)
+    offline.page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    offline.page.wait_for_timeout(300)
+    assert "<img src=x" in offline.page.locator(".md-search-result").inner_text()  # shown as text
+    assert offline.page.evaluate("window.__xss") is None
+    assert offline.page.locator(".md-search-result img").count() == 0
+    assert offline.blocked == []
+
+
+def test_cli_search_returns_labels_as_data(project):
+    from builder.search import search
+
+    cfg, _ = project
+    hit = next(h for h in search(cfg, "onerror").hits if h.id == "alpha-evil")
+    assert hit.title == EVIL  # JSON data for tools; nothing renders it as HTML

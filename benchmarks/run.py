@@ -1,0 +1,314 @@
+"""`make bench`: measure the portal and write benchmarks/results.md.
+
+- `portal build` time by phase, and a bare `mkdocs build` of the same generated docs tree in
+  the same run (the ratio is the builder's overhead);
+- the pipeline (everything but mkdocs) and search latency at 1x, 5x and 10x content, made by
+  copying the real content under new ids;
+- site size, zipped size and the ten heaviest pages;
+- map first-render times in headless Chromium, map page payloads, copies of vis-network;
+- search quality (MRR, hit@1, hit@5 against a plain baseline, and in-site hit@5) and the cold
+  start of `portal search`.
+
+Benchmarks are never assertions: this script only measures and reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from builder.config import BuildConfig
+from builder.pipeline import build, check
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "results.md"
+
+
+def build_and_bare_mkdocs(work: Path) -> tuple[dict[str, float], float, Path]:
+    cfg = BuildConfig.from_root(ROOT, site_dir=work / "site", build_dir=work / "build")
+    start = time.monotonic()
+    result = build(cfg)
+    total = time.monotonic() - start
+    timings = dict(result.timings, total=total)
+    bare_site = work / "bare-site"
+    start = time.monotonic()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            str(cfg.build_dir / "mkdocs.yml"),
+            "-d",
+            str(bare_site),
+        ],
+        check=True,
+    )
+    return timings, time.monotonic() - start, cfg.site_dir
+
+
+def synthetic_project(copies: int, dest: Path) -> Path:
+    """Copy the real content ``copies`` times under suffixed ids (links and mappings follow)."""
+    checked = check(BuildConfig.from_root(ROOT))
+    ids = sorted(checked.corpus.by_id, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(i) for i in ids) + r")(?![\w-])")
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    for n in range(copies):
+        suffix = "" if n == 0 else f"-x{n}"
+        for folder in ("content", "mappings"):
+            for path in (ROOT / folder).rglob("*"):
+                if not path.is_file() or (path.name == "glossary.yaml" and n):
+                    continue
+                text = path.read_text(encoding="utf-8")
+                if suffix:
+                    text = pattern.sub(lambda m, s=suffix: m.group(1) + s, text)
+                target = (
+                    dest
+                    / folder
+                    / path.parent.relative_to(ROOT / folder)
+                    / (path.stem + suffix + path.suffix)
+                )
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+    return dest
+
+
+def pipeline_at_scale(copies: int) -> dict[str, float]:
+    from builder.index import write_index
+    from builder.index_store import content_hash, index_dir, publish_generation
+    from builder.render.pages import render_docs
+    from builder.search import SearchEngine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = synthetic_project(copies, Path(tmp))
+        cfg = BuildConfig.from_root(root)
+        start = time.monotonic()
+        checked = check(cfg)
+        t_check = time.monotonic() - start
+        start = time.monotonic()
+        generation, related = write_index(
+            checked.corpus, checked.graph, index_dir(cfg), content_hash(cfg)
+        )
+        publish_generation(index_dir(cfg), generation)
+        t_index = time.monotonic() - start
+        start = time.monotonic()
+        render_docs(checked.corpus, checked.graph, cfg.build_dir / "docs", related)
+        t_render = time.monotonic() - start
+        engine = SearchEngine(cfg)
+        queries = [
+            "emergency change",
+            "known error database",
+            "capacity plan",
+            "restore a database",
+            "service desk",
+            "how do I escalate an incident",
+            "SLA",
+            "release readiness",
+        ]
+        latencies = []
+        for _ in range(3):
+            for q in queries:
+                s = time.perf_counter()
+                engine.search(q)
+                latencies.append((time.perf_counter() - s) * 1000)
+        engine.close()
+        latencies.sort()
+        return {
+            "nodes": len(checked.corpus.by_id),
+            "check": t_check,
+            "index": t_index,
+            "render": t_render,
+            "p50": statistics.median(latencies),
+            "p95": latencies[int(0.95 * (len(latencies) - 1))],
+        }
+
+
+def site_sizes(site: Path) -> tuple[int, int, list[tuple[int, str]]]:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    total = sum(p.stat().st_size for p in files)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for p in files:
+            z.write(p, p.relative_to(site).as_posix())
+    pages = sorted(
+        ((p.stat().st_size, p.relative_to(site).as_posix()) for p in files if p.suffix == ".html"),
+        reverse=True,
+    )
+    return total, len(buffer.getvalue()), pages[:10]
+
+
+def map_render_times(site: Path) -> list[tuple[str, float, int]]:
+    from playwright.sync_api import sync_playwright
+
+    maps = sorted((site / "maps").glob("*.html"), key=lambda p: p.stat().st_size, reverse=True)
+    chosen = [site / "maps" / "lifecycle.html", maps[0], site / "itil-change-management.html"]
+    out = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+            ],
+        )
+        for page_path in chosen:
+            times = []
+            for _ in range(3):
+                page = browser.new_page()
+                page.route(
+                    "**/*",
+                    lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort(),
+                )
+                start = time.perf_counter()
+                page.goto(page_path.as_uri())
+                page.wait_for_function("window.portalMaps && window.portalMaps.length > 0")
+                page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
+                times.append((time.perf_counter() - start) * 1000)
+                page.close()
+            out.append(
+                (
+                    page_path.relative_to(site).as_posix(),
+                    statistics.median(times),
+                    page_path.stat().st_size,
+                )
+            )
+        browser.close()
+    return out
+
+
+def cold_start_search() -> float:
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                str(ROOT / ".venv" / "bin" / "portal"),
+                "-q",
+                "search",
+                "emergency change",
+                "--root",
+                str(ROOT),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", default="1,5,10", help="content multiples to measure")
+    args = parser.parse_args()
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} on {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}.",
+        "Regenerate with `make bench`. Benchmarks only measure; no test asserts a time.",
+        "",
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        timings, bare, site = build_and_bare_mkdocs(Path(tmp))
+        mkdocs_part = timings["site"]
+        lines += [
+            "## Build",
+            "",
+            "| phase | seconds |",
+            "|---|---|",
+            *(f"| {k} | {v:.2f} |" for k, v in timings.items()),
+            "",
+            f"Bare `mkdocs build` of the same generated docs tree: {bare:.2f} s. Builder overhead: "
+            f"{timings['total'] / bare:.2f}x the bare build (target 1.3x); the mkdocs phase inside "
+            f"`portal build` took {mkdocs_part:.2f} s.",
+            "",
+        ]
+        total, zipped, heaviest = site_sizes(site)
+        lines += [
+            "## Site size",
+            "",
+            f"{total / 1e6:.1f} MB in all, {zipped / 1e6:.1f} MB zipped. The ten heaviest pages:",
+            "",
+            "| page | KB |",
+            "|---|---|",
+            *(f"| {name} | {size / 1024:.0f} |" for size, name in heaviest),
+            "",
+        ]
+        copies = [
+            p
+            for p in site.rglob("*.js")
+            if b"A dynamic, browser-based visualization library" in p.read_bytes()
+        ]
+        lines += [
+            "## Maps",
+            "",
+            f"Copies of vis-network in site/: {len(copies)}.",
+            "",
+            "| page | first render (ms, median of 3) | page payload (KB) |",
+            "|---|---|---|",
+        ]
+        for name, ms, size in map_render_times(site):
+            lines.append(f"| {name} | {ms:.0f} | {size / 1024:.0f} |")
+        lines.append("")
+        import yaml
+        from search_quality import in_site_ranks, metrics
+
+        queries = yaml.safe_load((ROOT / "tests" / "search" / "queries.yaml").read_text())[
+            "queries"
+        ]
+        in_site = metrics(in_site_ranks(site, queries))
+    quality = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "search_quality.py")],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    lines += [
+        "## Search quality",
+        "",
+        quality.strip(),
+        "",
+        f"In-site search (Chromium, file://): MRR {in_site['MRR']:.3f}, hit@1 {in_site['hit@1']:.3f}, hit@5 {in_site['hit@5']:.3f}.",
+        "",
+    ]
+    lines += [
+        f"`portal search` cold start (new process, index current): {cold_start_search():.2f} s median of 5.",
+        "",
+    ]
+    lines += [
+        "## Scaling",
+        "",
+        "The pipeline without mkdocs (load + check, index, render) and search latency on copies of the content.",
+        "",
+        "| content | nodes | check s | index s | render s | search p50 ms | search p95 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for scale in (int(s) for s in args.scales.split(",")):
+        r = pipeline_at_scale(scale)
+        lines.append(
+            f"| {scale}x | {r['nodes']:.0f} | {r['check']:.1f} | {r['index']:.1f} | {r['render']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} |"
+        )
+        OUT.write_text("\n".join(lines) + "\n")
+    OUT.write_text("\n".join(lines) + "\n")
+    print(OUT.read_text())
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    main()
