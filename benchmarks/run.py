@@ -153,20 +153,13 @@ def site_sizes(site: Path) -> tuple[int, int, list[tuple[int, str]]]:
 
 def map_render_times(site: Path) -> list[tuple[str, float, int]]:
     from playwright.sync_api import sync_playwright
+    from search_quality import launch
 
     maps = sorted((site / "maps").glob("*.html"), key=lambda p: p.stat().st_size, reverse=True)
     chosen = [site / "maps" / "lifecycle.html", maps[0], site / "itil-change-management.html"]
     out = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--no-first-run",
-            ],
-        )
+        browser = launch(p)
         for page_path in chosen:
             times = []
             for _ in range(3):

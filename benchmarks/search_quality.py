@@ -13,6 +13,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -72,20 +73,25 @@ def baseline_search(folder: Path, text: str) -> list[str]:
         return [h["id"] for h in s.search(parser.parse(clean_query(text) or "x"), limit=10)]
 
 
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
+
+
+def launch(playwright: Any) -> Any:
+    """Debian's Chromium, headless, with the flags this machine needs (never a downloaded one)."""
+    return playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+
+
 def in_site_ranks(site: Path, queries: list[dict]) -> list[int | None]:
     from playwright.sync_api import sync_playwright
 
     ranks: list[int | None] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--no-first-run",
-            ],
-        )
+        browser = launch(p)
         page = browser.new_page()
         page.route(
             "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()

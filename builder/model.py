@@ -31,6 +31,16 @@ INVERSE: dict[str, str] = {
 RELATIONS: tuple[str, ...] = tuple(INVERSE)
 
 
+def _line_of(
+    field_lines: tuple[tuple[str, int], ...], key: str, default: SourceLocation
+) -> SourceLocation:
+    """Return where ``key`` stands among ``field_lines``, or ``default``."""
+    for name, line in field_lines:
+        if name == key:
+            return SourceLocation(default.path, line)
+    return default
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """A ``[[target|text]]`` link in a page body."""
@@ -110,10 +120,7 @@ class Guidance:
 
     def line_of(self, key: str) -> SourceLocation:
         """Return the location of front-matter ``key``, or of the file when absent."""
-        for name, line in self.field_lines:
-            if name == key:
-                return SourceLocation(self.source.path, line)
-        return self.source
+        return _line_of(self.field_lines, key, self.source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,10 +140,7 @@ class Mapping:
 
     def line_of(self, key: str) -> SourceLocation:
         """Return the location of ``key`` in this record, or of the record when absent."""
-        for name, line in self.field_lines:
-            if name == key:
-                return SourceLocation(self.location.path, line)
-        return self.location
+        return _line_of(self.field_lines, key, self.location)
 
     def inverse(self) -> Mapping:
         """Return the derived record read from target to source."""

@@ -104,11 +104,7 @@ def overview_view(corpus: Corpus, G: nx.MultiDiGraph) -> MapView:
         )
         for row, n in enumerate(ordered):
             positions[n] = (col * LANE_WIDTH + (row % 2) * 40, 90 + row * ROW_HEIGHT)
-    edges = [
-        (u, v, d)
-        for u, v, d in G.edges(data=True)
-        if u in positions and v in positions and _is_shown_edge(d)
-    ]
+    edges = _edges_among(G, positions)
     lane_records = [
         {"id": lane, "title": lanes[lane], "x": col * LANE_WIDTH + 20}
         for col, lane in enumerate(lanes)
@@ -167,11 +163,7 @@ def stage_view(corpus: Corpus, G: nx.MultiDiGraph, stage: str) -> MapView:
     } | {u for n in inner for u, _, d in G.in_edges(n, data=True) if d[RELATION] == AUTOMATES}
     shells = [[stage], sorted(inner), sorted(outer - set(inner) - {stage})]
     positions = _shell_positions(shells)
-    edges = [
-        (u, v, d)
-        for u, v, d in G.edges(data=True)
-        if u in positions and v in positions and _is_shown_edge(d, part_of=True)
-    ]
+    edges = _edges_among(G, positions, part_of=True)
     return _view(
         f"stage-{stage}",
         f"{G.nodes[stage][TITLE]}: processes, counterparts and tools",
@@ -195,11 +187,7 @@ def role_view(corpus: Corpus, G: nx.MultiDiGraph, role: str) -> MapView:
     } - elements
     shells = [[role], tasks, sorted(elements - {role}), sorted(counterparts - {role})]
     positions = _shell_positions([s for s in shells if s])
-    edges = [
-        (u, v, d)
-        for u, v, d in G.edges(data=True)
-        if u in positions and v in positions and _is_shown_edge(d, part_of=True, links=True)
-    ]
+    edges = _edges_among(G, positions, part_of=True, links=True)
     return _view(
         f"role-{role}",
         f"{G.nodes[role][TITLE]}: tasks, elements and counterparts",
@@ -393,6 +381,17 @@ def _brief(text: str, limit: int = 150) -> str:
     first = text.split(". ", 1)[0]
     first = first if first.endswith(".") or len(first) == len(text) else first + "."
     return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+
+
+def _edges_among(
+    G: nx.MultiDiGraph, nodes: Iterable[str], *, part_of: bool = False, links: bool = False
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """Return the edges the map shows between ``nodes``."""
+    return [
+        (u, v, d)
+        for u, v, d in G.subgraph(nodes).edges(data=True)
+        if _is_shown_edge(d, part_of=part_of, links=links)
+    ]
 
 
 def _is_shown_edge(d: dict[str, Any], *, part_of: bool = False, links: bool = False) -> bool:
