@@ -125,7 +125,7 @@ def test_pages_get_related_guidance_that_they_do_not_already_link(built):
     cfg, result = built
     G = result.check.graph
     text = (cfg.build_dir / "docs" / "alpha-change.md").read_text()
-    section = text.split("## Related guidance\n\n", 1)[1].split("\n\n", 1)[0]
+    section = text.split("## Similar guidance\n\n", 1)[1].split("\n\n", 1)[0]
     related = [line.split("](", 1)[1].split(".md)", 1)[0] for line in section.splitlines()]
     assert 1 <= len(related) <= 5
     linked = set(G.successors("alpha-change")) | set(G.predecessors("alpha-change"))
