@@ -83,6 +83,13 @@ def test_stage_view_rings(checked):
     assert {"alpha-change", "alpha-incident", "beta-support", "beta-tool"} <= set(nodes)
 
 
+def test_map_json_is_compact(checked):
+    data = json.loads(map_json(overview_view(checked.corpus, checked.graph)))
+    assert set(data["nodes"][0]) <= {"id", "label", "x", "y", "kind", "framework", "summary"}
+    assert set(data["styles"]) == {"frameworks", "other", "relations"}
+    assert data["prefix"] == "../"
+
+
 def test_local_view_marks_the_current_node(checked):
     view = local_view(checked.corpus, checked.graph, "alpha-incident")
     nodes = by_id(view)
@@ -97,7 +104,8 @@ def test_labels_reach_the_page_as_escaped_json(checked):
     text = map_json(view)
     assert "<" not in text and ">" not in text
     assert by_id(view)["alpha-evil"]["name"] == EVIL
-    assert {n["id"]: n["name"] for n in json.loads(text)["nodes"]}["alpha-evil"] == EVIL
+    labels = {n["id"]: n["label"] for n in json.loads(text)["nodes"]}
+    assert labels["alpha-evil"].replace("\n", " ") == EVIL
 
 
 def test_lifecycle_svg_links_stages_and_marks_the_current_one(checked):
@@ -107,3 +115,17 @@ def test_lifecycle_svg_links_stages_and_marks_the_current_one(checked):
     assert "alpha: 3" in svg
     assert "beta: 3" in svg
     assert "<script" not in svg
+
+
+def test_role_view_rings_role_tasks_elements_counterparts(checked):
+    from builder.render.maps import role_view
+
+    view = role_view(checked.corpus, checked.graph, "role-fixer")
+    nodes = by_id(view)
+    assert set(nodes) == {"role-fixer", "task-fix-an-outage", "alpha-incident", "beta-support"}
+    assert {(e["from"], e["to"], e["relation"]) for e in view.edges} == {
+        ("role-fixer", "task-fix-an-outage", "performs"),
+        ("task-fix-an-outage", "alpha-incident", "carries-out"),
+        ("task-fix-an-outage", "beta-support", "carries-out"),
+        ("alpha-incident", "beta-support", "intersects-with"),
+    }

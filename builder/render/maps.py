@@ -17,13 +17,16 @@ from typing import Any
 import networkx as nx
 
 from builder.graph import (
+    ACCOUNTABLE_FOR,
     AUTOMATES,
+    CARRIES_OUT,
     DERIVED,
     FRAMEWORK,
     KIND,
     LINKS_TO,
     MAPS_TO,
     PART_OF,
+    PERFORMS,
     RELATION,
     STRENGTH,
     STRM,
@@ -68,6 +71,10 @@ RELATION_STYLE: dict[str, tuple[Any, str]] = {
     AUTOMATES: ([6, 3], "#CC79A7"),
     PART_OF: (False, "#BBBBBB"),
     LINKS_TO: ([2, 6], "#CCCCCC"),
+    PERFORMS: (False, "#56B4E9"),
+    ACCOUNTABLE_FOR: ([4, 2], "#56B4E9"),
+    CARRIES_OUT: (False, "#0072B2"),
+    "uses": ([3, 3], "#CC79A7"),
 }
 LANE_WIDTH = 330
 ROW_HEIGHT = 70
@@ -84,6 +91,9 @@ class MapView:
     nodes: list[dict[str, Any]] = field(default_factory=list)
     edges: list[dict[str, Any]] = field(default_factory=list)
     lanes: list[dict[str, Any]] = field(default_factory=list)
+    #: How the page reaches node pages ("../" from maps/), and the node the map is about.
+    prefix: str = ""
+    current: str | None = None
 
 
 # -----------------------------------------------------------------------------
@@ -177,22 +187,46 @@ def stage_view(corpus: Corpus, G: nx.MultiDiGraph, stage: str) -> MapView:
 
 
 def role_view(corpus: Corpus, G: nx.MultiDiGraph, role: str) -> MapView:
-    """A role, the tasks and elements it touches, and their counterparts."""
-    first = {v for v in nx.all_neighbors(G, role) if v != role}
-    tasks = sorted(n for n in first if G.nodes[n][KIND] == "task")
-    elements = set(first) - set(tasks)
-    elements |= {v for t in tasks for v in nx.all_neighbors(G, t) if G.nodes[v][KIND] != "role"}
-    counterparts = {
-        v for n in elements for _, v, d in G.out_edges(n, data=True) if d[RELATION] == MAPS_TO
-    } - elements
-    shells = [[role], tasks, sorted(elements - {role}), sorted(counterparts - {role})]
-    positions = _shell_positions([s for s in shells if s])
-    edges = _edges_among(G, positions, part_of=True, links=True)
+    """A persona, its tasks, the framework elements they carry out, and the strongest
+    counterparts of those elements (two at most each, strength 5 or more)."""
+    work = [
+        (role, t, d)
+        for _, t, d in G.out_edges(role, data=True)
+        if d[RELATION] in (PERFORMS, ACCOUNTABLE_FOR)
+    ]
+    tasks = sorted({t for _, t, _ in work})
+    carried = [
+        (t, e, d)
+        for t in tasks
+        for _, e, d in G.out_edges(t, data=True)
+        if d[RELATION] == CARRIES_OUT
+    ]
+    elements = sorted({e for _, e, _ in carried})
+    aligned = []
+    for e in elements:
+        best = sorted(
+            (
+                (e, v, d)
+                for _, v, d in G.out_edges(e, data=True)
+                if d[RELATION] == MAPS_TO and int(d[STRENGTH]) >= 5
+            ),
+            key=lambda x: (-int(x[2][STRENGTH]), x[1]),
+        )
+        aligned += best[:2]
+    counterparts = sorted({v for _, v, _ in aligned} - set(elements))
+    shells = [[role], tasks, elements, counterparts]
+    positions = _shell_positions([ring for ring in shells if ring])
+    seen: set[frozenset[str]] = set()
+    edges = []
+    for u, v, d in [*work, *carried, *aligned]:
+        if frozenset((u, v)) not in seen:  # one line per pair: performs wins over accountable
+            seen.add(frozenset((u, v)))
+            edges.append((u, v, d))
     return _view(
         f"role-{role}",
         f"{G.nodes[role][TITLE]}: tasks, elements and counterparts",
         "The role at the centre, then its tasks, the framework elements they carry out, and "
-        "the counterparts of those elements in other frameworks.",
+        "the strongest counterparts of those elements in other frameworks.",
         G,
         positions,
         edges,
@@ -300,18 +334,31 @@ def _stage_ancestor(corpus: Corpus, n: str, stages: list[str]) -> str | None:
 # Records
 
 
-def map_json(view: MapView, frameworks: dict[str, str] | None = None) -> str:
-    """Return the view as JSON that is safe inside a ``<script type="application/json">``.
+#: The fields of pyvis' records that pages need; the script derives the rest (colour, shape,
+#: dashes, width, arrows, URL) from ``styles``, so that map pages stay small.
+_NODE_FIELDS = ("id", "label", "x", "y", "kind", "framework", "summary")
+_EDGE_FIELDS = ("from", "to", "relation", "strength", "rationale")
 
-    >>> "<" in map_json(MapView("x", "t", "d", [{"id": "a", "name": "</script><b>"}]))
+
+def map_json(view: MapView, frameworks: dict[str, str] | None = None) -> str:
+    """Return the view as compact JSON that is safe inside ``<script type="application/json">``.
+
+    >>> "<" in map_json(MapView("x", "t", "d", [{"id": "a", "label": "</script><b>"}]))
     False
     """
     data = {
         "id": view.id,
-        "nodes": view.nodes,
-        "edges": view.edges,
+        "nodes": [{k: n[k] for k in _NODE_FIELDS if k in n} for n in view.nodes],
+        "edges": [{k: e[k] for k in _EDGE_FIELDS if k in e and e[k] != ""} for e in view.edges],
         "lanes": view.lanes,
         "frameworks": frameworks or {},
+        "prefix": view.prefix,
+        "current": view.current,
+        "styles": {
+            "frameworks": {fw: list(style) for fw, style in FRAMEWORK_STYLE.items()},
+            "other": list(_OTHER),
+            "relations": {rel: [dash, colour] for rel, (dash, colour) in RELATION_STYLE.items()},
+        },
     }
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
@@ -368,7 +415,9 @@ def _view(
             arrows="to" if relation not in ("equal", "intersects-with") else "",
             rationale=_brief(str(d.get("rationale") or d.get("reason") or "")),
         )
-    return MapView(view_id, title, description, list(net.nodes), list(net.edges), lanes or [])
+    return MapView(
+        view_id, title, description, list(net.nodes), list(net.edges), lanes or [], prefix, current
+    )
 
 
 def _brief(text: str, limit: int = 150) -> str:

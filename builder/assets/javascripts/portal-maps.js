@@ -48,16 +48,38 @@
     var hiddenRelations = new Set();
     var minStrength = 0;
 
+    var styles = data.styles;
     var nodes = new vis.DataSet(
       data.nodes.map(function (n) {
-        var copy = Object.assign({}, n, { fwTitle: titles[n.framework] });
+        var style = styles.frameworks[n.framework] || styles.other;
+        var current = n.id === data.current;
+        var copy = Object.assign({}, n, {
+          name: n.label.replace(/\n/g, " "),
+          fwTitle: titles[n.framework],
+          url: data.prefix + n.id + ".html",
+          shape: style[1],
+          color: { background: style[0], border: current ? "#222222" : style[0] },
+          borderWidth: current ? 4 : 1,
+          size: current ? 22 : 14,
+          physics: false,
+        });
         copy.title = nodeTip(copy);
         return copy;
       })
     );
     var edges = new vis.DataSet(
       data.edges.map(function (e, i) {
-        return Object.assign({ id: "e" + i }, e, { title: edgeTip(e) });
+        var style = styles.relations[e.relation] || styles.relations["links-to"];
+        var strength = e.strength || 0;
+        return Object.assign({ id: "e" + i }, e, {
+          strength: strength,
+          rationale: e.rationale || "",
+          dashes: style[0],
+          color: { color: style[1] },
+          width: strength ? 1 + strength / 2.5 : 1,
+          arrows: e.relation === "equal" || e.relation === "intersects-with" ? "" : "to",
+          title: edgeTip(Object.assign({ rationale: "" }, e)),
+        });
       })
     );
     var nodeView = new vis.DataView(nodes, {
