@@ -103,7 +103,10 @@ def in_site_ranks(site: Path, queries: list[dict]) -> list[int | None]:
             box.fill("")
             box.press_sequentially(q["query"], delay=10)
             try:
-                page.locator(".md-search-result__item").first.wait_for(timeout=5000)
+                # The first query waits for the search worker to load the index.
+                page.locator(".md-search-result__item").first.wait_for(
+                    timeout=30_000 if not ranks else 10_000
+                )
                 page.wait_for_timeout(150)
                 hrefs = page.locator(
                     "li.md-search-result__item > a.md-search-result__link"

@@ -153,25 +153,37 @@ def plain_text(body: str, corpus: Corpus) -> str:
 
 
 def synonym_table(corpus: Corpus) -> dict[str, list[str]]:
-    """Return phrase -> equivalent phrases, from glossary acronyms and page aliases (lowercase).
+    """Return phrase -> equivalent phrases, lowercase, from glossary acronyms and page aliases.
 
-    An acronym finds its expansion and the expansion finds the acronym; a page alias finds the
-    page title and the title finds the alias.
+    An acronym finds its expansion and the expansion finds the acronym, anywhere on a page; a
+    page alias finds the page title and the title finds the alias, in titles and aliases only.
+    A phrase meant for titles and aliases only is stored with a leading ``^``.
+
+    >>> from builder.errors import SourceLocation
+    >>> from builder.model import Term
+    >>> t = Term("CAB", "d", SourceLocation("g"), expansion="Change Advisory Board")
+    >>> synonym_table(Corpus.of((), glossary=(t,)))
+    {'cab': ['change advisory board'], 'change advisory board': ['cab']}
     """
-    pairs: list[tuple[str, str]] = []
+    table: dict[str, set[str]] = {}
+
+    def add(a: str, b: str, mark: str) -> None:
+        a_key, b_key = _norm(a), _norm(b)
+        if a_key and b_key and a_key != b_key:
+            table.setdefault(a_key, set()).add(mark + b_key)
+            table.setdefault(b_key, set()).add(mark + a_key)
+
     for term in corpus.glossary:
         if term.expansion:
-            pairs.append((term.term, term.expansion))
+            add(term.term, term.expansion, "")
     for node in corpus:
-        pairs.extend((alias, node.title) for alias in node.aliases)
-    table: dict[str, set[str]] = {}
-    for a, b in pairs:
-        a_key, b_key = _norm(a), _norm(b)
-        if not a_key or not b_key or a_key == b_key:
-            continue
-        table.setdefault(a_key, set()).add(b_key)
-        table.setdefault(b_key, set()).add(a_key)
-    return {k: sorted(v) for k, v in sorted(table.items())}
+        for alias in node.aliases:
+            add(alias, node.title, "^")
+    # A phrase that is both a glossary and an alias synonym is searched everywhere.
+    return {
+        k: sorted(v for v in values if not (v.startswith("^") and v[1:] in values))
+        for k, values in sorted(table.items())
+    }
 
 
 def related_pages(

@@ -139,6 +139,12 @@ class SearchEngine:
         self.corrector = self.searcher.corrector("spell")
         # Words of acronym expansions and aliases are never "corrected".
         self.vocabulary = {w for phrase in self.meta.synonyms for w in phrase.split()}
+        self.vocabulary |= {
+            w
+            for alts in self.meta.synonyms.values()
+            for alt in alts
+            for w in alt.lstrip("^").split()
+        }
         self.analyzer = self.index.schema["body"].analyzer
 
     def __enter__(self) -> SearchEngine:
@@ -178,7 +184,8 @@ class SearchEngine:
                 results = searcher.search(retry, limit=pool, filter=restrict)
                 fuzzy = True
         ranked = _rerank(list(results), cleaned)[:limit]
-        words = " ".join([did_you_mean or cleaned, *synonyms_in(cleaned, synonyms)])
+        found = [alt.lstrip("^") for alt in synonyms_in(cleaned, synonyms)]
+        words = " ".join([did_you_mean or cleaned, *found])
         marker = _marker({t.text for t in self.analyzer(words)})
         hits = [_hit(h, marker) for h in ranked]
         return SearchResult(cleaned, hits, did_you_mean, fuzzy and bool(hits), self.rebuilt)
@@ -229,15 +236,16 @@ def clean_query(text: str) -> str:
     return cleaned[:MAX_QUERY].rsplit(" ", 1)[0] if len(cleaned) > MAX_QUERY else cleaned
 
 
+#: At most this many synonym phrases are added to a query (acronym expansions first).
+MAX_ALTERNATIVES = 6
+_HEAD = {"title": 5.0, "aliases": 4.0}
+
+
 def build_query(
     schema: Any, cleaned: str, synonyms: dict[str, list[str]], *, fuzzy: bool = False
 ) -> q.Query | None:
     """Return the whoosh query for cleaned text, with synonym phrases ORed in; None if empty."""
-    parser = qparser.MultifieldParser(
-        list(_TEXT_FIELDS), schema, fieldboosts=_TEXT_FIELDS, group=qparser.OrGroup.factory(0.9)
-    )
-    for plugin in (qparser.WildcardPlugin, qparser.RangePlugin, qparser.FieldsPlugin):
-        parser.remove_plugin_class(plugin)
+    parser = _parser(schema, _TEXT_FIELDS)
     if fuzzy:
         parser.add_plugin(qparser.FuzzyTermPlugin())
         cleaned = " ".join(
@@ -246,11 +254,25 @@ def build_query(
     main = parser.parse(cleaned)
     if _is_null(main):
         return None
-    alternatives = [parser.parse(f'"{alt}"') for alt in synonyms_in(cleaned, synonyms) if alt]
+    head = _parser(schema, _HEAD)
+    found = sorted(synonyms_in(cleaned, synonyms), key=lambda alt: alt.startswith("^"))
+    alternatives = [
+        (head if alt.startswith("^") else parser).parse(f'"{alt.lstrip("^")}"')
+        for alt in found[:MAX_ALTERNATIVES]
+    ]
     alternatives = [a for a in alternatives if not _is_null(a)]
     if not alternatives:
         return main
     return q.Or([main, q.Or(alternatives, boost=0.8)])
+
+
+def _parser(schema: Any, fields: dict[str, float]) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(
+        list(fields), schema, fieldboosts=fields, group=qparser.OrGroup
+    )
+    for plugin in (qparser.WildcardPlugin, qparser.RangePlugin, qparser.FieldsPlugin):
+        parser.remove_plugin_class(plugin)
+    return parser
 
 
 def synonyms_in(cleaned: str, synonyms: dict[str, list[str]]) -> list[str]:
