@@ -263,7 +263,14 @@ def build_query(
     alternatives = [a for a in alternatives if not _is_null(a)]
     if not alternatives:
         return main
-    return q.Or([main, q.Or(alternatives, boost=0.8)])
+    # When the whole query is an acronym or its expansion, its equivalent counts as much as
+    # the words typed; a synonym of part of the query counts a little less.
+    whole = " ".join(w.lower() for w in _WORD.findall(cleaned)) in synonyms
+    factor = 3.0 if whole else 1.2
+    for alternative in alternatives:
+        for leaf in alternative.leaves():  # whoosh applies boosts on leaf queries
+            leaf.boost *= factor
+    return q.Or([main, *alternatives])
 
 
 def _parser(schema: Any, fields: dict[str, float]) -> qparser.QueryParser:
