@@ -92,7 +92,7 @@ def write_index(
     generation = Path(tempfile.mkdtemp(prefix=f"gen-{digest[:12]}-", dir=search_dir))
     try:
         ix = index.create_in(str(generation), SCHEMA)
-        writer = ix.writer()
+        writer = ix.writer(limitmb=256)
         for doc in documents(corpus, G):
             writer.add_document(**doc)
         writer.commit()
@@ -195,7 +195,7 @@ def related_pages(
         if docnum is None:
             continue
         linked = set(G.successors(node.id)) | set(G.predecessors(node.id)) | {node.id}
-        hits = searcher.more_like(docnum, "body", top=RELATED + len(linked), numterms=15)
+        hits = searcher.more_like(docnum, "body", top=RELATED + len(linked), numterms=10)
         picks = [hit["id"] for hit in hits if hit["id"] not in linked][:RELATED]
         yield node.id, picks
 
