@@ -397,7 +397,7 @@ def _view(
             url=f"{prefix}{n}.html",
             kind=str(data[KIND]),
             framework=str(data[FRAMEWORK] or n),
-            summary=_brief(str(data[SUMMARY])),
+            summary=_brief(str(data[SUMMARY]), 110),
             name=str(data[TITLE]),
         )
     for u, v, d in sorted(edges, key=lambda e: (e[0], e[1], str(e[2].get(STRM, e[2][RELATION])))):
@@ -413,7 +413,7 @@ def _view(
             color={"color": colour},
             width=1 + strength / 2.5 if strength else 1,
             arrows="to" if relation not in ("equal", "intersects-with") else "",
-            rationale=_brief(str(d.get("rationale") or d.get("reason") or "")),
+            rationale=_brief(str(d.get("rationale") or d.get("reason") or ""), 90),
         )
     return MapView(
         view_id, title, description, list(net.nodes), list(net.edges), lanes or [], prefix, current
