@@ -158,22 +158,19 @@
       });
     }
 
-    app.querySelectorAll(".pm-framework").forEach(function (box) {
-      box.addEventListener("change", function () {
-        if (box.checked) hiddenFrameworks.delete(box.value);
-        else hiddenFrameworks.add(box.value);
-        nodeView.refresh();
-        report();
+    /* A checkbox filter: unchecked values go into `hidden`, then `view` is refiltered. */
+    function filter(selector, hidden, view) {
+      app.querySelectorAll(selector).forEach(function (box) {
+        box.addEventListener("change", function () {
+          if (box.checked) hidden.delete(box.value);
+          else hidden.add(box.value);
+          view.refresh();
+          report();
+        });
       });
-    });
-    app.querySelectorAll(".pm-relation").forEach(function (box) {
-      box.addEventListener("change", function () {
-        if (box.checked) hiddenRelations.delete(box.value);
-        else hiddenRelations.add(box.value);
-        edgeView.refresh();
-        report();
-      });
-    });
+    }
+    filter(".pm-framework", hiddenFrameworks, nodeView);
+    filter(".pm-relation", hiddenRelations, edgeView);
     var strength = app.querySelector(".pm-strength");
     if (strength) {
       strength.addEventListener("input", function () {
