@@ -21,7 +21,7 @@ from builder.fsutil import write_text
 from builder.graph import AUTOMATES, KIND, LINKS_TO, MAPS_TO, PART_OF, RELATION
 from builder.index_store import IndexMeta
 from builder.load.content import LINK, TAG
-from builder.model import Corpus, Guidance
+from builder.model import Corpus
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -220,14 +220,8 @@ def _without_tables(body: str) -> str:
 
 
 def _stage_ancestors(corpus: Corpus, node_id: str) -> set[str]:
-    seen: set[str] = set()
-    current: Guidance | None = corpus.by_id.get(node_id)
-    while current is not None and current.id not in seen:
-        seen.add(current.id)
-        if current.kind == "stage":
-            return {current.id}
-        current = corpus.by_id.get(current.parent or "")
-    return set()
+    stage = next((n.id for n in corpus.lineage(node_id) if n.kind == "stage"), None)
+    return {stage} if stage else set()
 
 
 def _neighbours_of_kind(G: nx.MultiDiGraph, n: str, kind: str) -> Iterable[str]:

@@ -212,6 +212,15 @@ class Corpus:
             by_id.setdefault(g.id, g)
         return cls(guidance, mappings, mapping_files, glossary, by_id, unreadable)
 
+    def lineage(self, node_id: str) -> Iterator[Guidance]:
+        """Yield the node, then its parent, grandparent ... (stopping at a cycle or a gap)."""
+        seen: set[str] = set()
+        current = self.by_id.get(node_id)
+        while current is not None and current.id not in seen:
+            seen.add(current.id)
+            yield current
+            current = self.by_id.get(current.parent or "")
+
     def __iter__(self) -> Iterator[Guidance]:
         return iter(self.by_id.values())
 

@@ -13,6 +13,7 @@ import networkx as nx
 
 from builder.errors import Problem, SourceLocation, ValidationFailed, sort_problems
 from builder.graph import orphans, part_of_cycles
+from builder.load.content import body_lines
 from builder.load.schema import MIN_STEPS, REFERENCE_KINDS, did_you_mean, kind_spec
 from builder.model import INVERSE, Corpus, Guidance, Mapping
 
@@ -77,10 +78,7 @@ _UNSAFE = (
 def check_body_safety(corpus: Corpus) -> Iterator[Problem]:
     """Report scripts, inline event handlers, javascript: URLs and ../ links in page bodies."""
     for node in corpus.guidance:
-        in_code = False
-        for offset, line in enumerate(node.body.split("\n")):
-            if line.lstrip().startswith(("```", "~~~")):
-                in_code = not in_code
+        for offset, (line, in_code) in enumerate(body_lines(node.body)):
             if in_code:
                 continue
             for pattern, what in _UNSAFE:

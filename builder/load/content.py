@@ -20,7 +20,7 @@ from builder.load.schema import FRONT_MATTER, check_fields
 from builder.load.yamlutil import LineDict, load_yaml, yaml_error_position
 from builder.model import Automation, Guidance, Link, Section
 
-__all__ = ["count_steps", "count_words", "load_content", "parse_guidance"]
+__all__ = ["body_lines", "count_steps", "count_words", "load_content", "parse_guidance"]
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def count_words(body: str) -> int:
     3
     """
     words = 0
-    for line, in_code in _lines(body):
+    for line, in_code in body_lines(body):
         if in_code or line.lstrip().startswith("#"):
             continue
         line = LINK.sub(lambda m: m.group(2) or "link", line)
@@ -154,7 +154,7 @@ def count_steps(body: str) -> int:
     """
     steps = 0
     inside = False
-    for line, in_code in _lines(body):
+    for line, in_code in body_lines(body):
         if in_code:
             continue
         heading = HEADING.match(line)
@@ -168,7 +168,7 @@ def count_steps(body: str) -> int:
 def _scan_body(body: str, path: str, first_line: int) -> tuple[list[Section], list[Link]]:
     sections: list[Section] = []
     links: list[Link] = []
-    for offset, (line, in_code) in enumerate(_lines(body)):
+    for offset, (line, in_code) in enumerate(body_lines(body)):
         if in_code:
             continue
         loc = SourceLocation(path, first_line + offset)
@@ -181,7 +181,7 @@ def _scan_body(body: str, path: str, first_line: int) -> tuple[list[Section], li
     return sections, links
 
 
-def _lines(body: str) -> Iterator[tuple[str, bool]]:
+def body_lines(body: str) -> Iterator[tuple[str, bool]]:
     """Yield each line with whether it sits inside a fenced code block (fences included)."""
     in_code = False
     for line in body.split("\n"):

@@ -320,14 +320,7 @@ def lane_of_nodes(corpus: Corpus, G: nx.MultiDiGraph, stages: list[str]) -> dict
 
 
 def _stage_ancestor(corpus: Corpus, n: str, stages: list[str]) -> str | None:
-    seen: set[str] = set()
-    current = corpus.by_id.get(n)
-    while current is not None and current.id not in seen:
-        if current.id in stages:
-            return current.id
-        seen.add(current.id)
-        current = corpus.by_id.get(current.parent or "")
-    return None
+    return next((node.id for node in corpus.lineage(n) if node.id in stages), None)
 
 
 # -----------------------------------------------------------------------------
@@ -509,11 +502,7 @@ def _kind_rank(G: nx.MultiDiGraph, n: str) -> int:
 
 def _reading_key(corpus: Corpus, n: str) -> tuple[Any, ...]:
     """Order elements as their framework reads: by the chain of (order, title) from the top."""
-    chain: list[tuple[int, str]] = []
-    current = corpus.by_id.get(n)
-    seen: set[str] = set()
-    while current is not None and current.id not in seen:
-        seen.add(current.id)
-        chain.append((current.order if current.order is not None else 99, current.title))
-        current = corpus.by_id.get(current.parent or "")
+    chain = [
+        (node.order if node.order is not None else 99, node.title) for node in corpus.lineage(n)
+    ]
     return tuple(chain[::-1])

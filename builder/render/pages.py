@@ -36,7 +36,7 @@ from builder.graph import (
     TITLE,
     counterparts,
 )
-from builder.load.content import LINK
+from builder.load.content import LINK, body_lines
 from builder.model import Corpus, Guidance, Term
 from builder.render.crosswalks import render_crosswalks
 from builder.render.diagrams import lifecycle_svg
@@ -712,14 +712,8 @@ def _neighbours(G: nx.MultiDiGraph, n: str) -> list[str]:
 
 
 def _ancestors(corpus: Corpus, node: Guidance) -> list[Guidance]:
-    chain: list[Guidance] = []
-    seen = {node.id}
-    current = node
-    while current.parent is not None and current.parent in corpus and current.parent not in seen:
-        current = corpus[current.parent]
-        seen.add(current.id)
-        chain.append(current)
-    return chain[::-1]
+    """The node's parents from the top down (for the breadcrumb)."""
+    return list(corpus.lineage(node.id))[1:][::-1]
 
 
 _LIST_ITEM = re.compile(r"^( +)([-*+]|\d+[.)])( +)")
@@ -729,10 +723,7 @@ def _resolve_links(corpus: Corpus, body: str, prefix: str = "") -> str:
     """Turn ``[[id|text]]`` into Markdown links and nest lists the way Python-Markdown reads them,
     outside fenced code."""
     out: list[str] = []
-    in_code = False
-    for line in body.split("\n"):
-        if re.match(r"^\s*(```|~~~)", line):
-            in_code = not in_code
+    for line, in_code in body_lines(body):
         if not in_code:
             line = LINK.sub(lambda m: _link(corpus, m, prefix), normalize_indent(line))
         out.append(line)
