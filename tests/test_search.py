@@ -209,3 +209,47 @@ def test_cli_human_output(cfg):
     )
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == " 1. Nightly backups  (guide, beta)  beta-backup.html"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "approve an emergency change",
+        'the "change advisory board" meets',
+        "low-risk change change board",
+        '"cab" go/no-go',
+        '"the end of" x',
+        "ITIL's how-to",
+    ],
+)
+def test_field_query_is_what_whoosh_query_parser_makes(text):
+    """The direct builder must keep whoosh's parser semantics (stems, phrases, boosts, dedup)."""
+    from whoosh import qparser
+    from whoosh import query as wq
+
+    from builder.index import SCHEMA
+    from builder.search import _TEXT_FIELDS, field_query
+
+    parser = qparser.MultifieldParser(
+        list(_TEXT_FIELDS), SCHEMA, fieldboosts=_TEXT_FIELDS, group=qparser.OrGroup
+    )
+    expected = parser.parse(clean_query(text))
+    got = field_query(SCHEMA, clean_query(text), _TEXT_FIELDS)
+    assert isinstance(got, wq.Or) == isinstance(expected, wq.Or)
+    if isinstance(got, wq.Or):
+        got = wq.Or(got.subqueries)  # same leaves; only the matcher class differs
+    assert got == expected
+
+
+def test_spell_corrector_prefers_fewest_edits_then_frequency():
+    from builder.search import SpellCorrector
+
+    c = SpellCorrector.from_words({"agreement": 3, "agreements": 40, "service": 5, "serve": 50})
+    assert c.suggest("agreemnt", limit=1) == ["agreement"]  # one edit beats a frequent two
+    # "servce" is one edit from both: the more frequent word comes first.
+    assert c.suggest("servce", limit=2) == ["serve", "service"]
+    other = SpellCorrector.from_words({"service": 50, "serve": 5})
+    assert other.suggest("servce", limit=2) == ["service", "serve"]
+    assert c.suggest("sevrice", limit=1) == ["service"]  # a swapped pair is one edit
+    assert c.suggest("service", limit=1) == ["serve"]  # never the word itself
+    assert c.suggest("zzzzzz", limit=1) == []
