@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 #: Bump when the schema or the documents change shape: older indexes are then rebuilt.
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 
 
 @dataclass(frozen=True, slots=True)
