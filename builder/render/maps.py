@@ -234,13 +234,21 @@ def role_view(corpus: Corpus, G: nx.MultiDiGraph, role: str) -> MapView:
     )
 
 
+def undirected(G: nx.MultiDiGraph) -> nx.Graph:
+    """The simple undirected graph of ``G``, without edge data (what local maps walk)."""
+    U = nx.Graph()
+    U.add_nodes_from(G)
+    U.add_edges_from(G.edges())
+    return U
+
+
 def local_view(corpus: Corpus, G: nx.MultiDiGraph, n: str, U: nx.Graph | None = None) -> MapView:
     """A node and its neighbours one hop out (two when the map stays small).
 
     ``U`` is the undirected simple graph of ``G``; pass it when drawing many local maps.
     """
     if U is None:
-        U = nx.Graph(G.to_undirected(as_view=True))
+        U = undirected(G)
     near = set(nx.single_source_shortest_path_length(U, n, cutoff=1))
     two = set(nx.single_source_shortest_path_length(U, n, cutoff=2))
     if len(two) <= LOCAL_LIMIT // 2:
@@ -253,25 +261,28 @@ def local_view(corpus: Corpus, G: nx.MultiDiGraph, n: str, U: nx.Graph | None = 
     positions = _shell_positions([[n], hop1, hop2] if hop2 else [[n], hop1])
     # A local map shows how the page connects, not every link among its neighbours: the
     # edges of the node itself, and one edge that brings in each node two hops out.
-    H = G.subgraph(near)
     edges = [
         (u, v, d)
-        for u, v, d in H.edges(data=True)
-        if n in (u, v) and _is_shown_edge(d, part_of=True, links=True)
+        for u, v, d in G.out_edges(n, data=True)
+        if v in near and _is_shown_edge(d, part_of=True, links=True)
+    ] + [
+        (u, v, d)
+        for u, v, d in G.in_edges(n, data=True)
+        if u in near and u != n and _is_shown_edge(d, part_of=True, links=True)
     ]
     inner = set(hop1)
     for far in hop2:
         bridge = next(
             (
                 (u, v, d)
-                for u, v, d in sorted(H.edges(far, data=True), key=lambda e: e[1])
+                for u, v, d in sorted(G.out_edges(far, data=True), key=lambda e: e[1])
                 if v in inner and _is_shown_edge(d, part_of=True, links=True)
             ),
             None,
         ) or next(
             (
                 (u, v, d)
-                for u, v, d in sorted(H.in_edges(far, data=True), key=lambda e: e[0])
+                for u, v, d in sorted(G.in_edges(far, data=True), key=lambda e: e[0])
                 if u in inner and _is_shown_edge(d, part_of=True, links=True)
             ),
             None,

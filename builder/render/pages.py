@@ -50,6 +50,7 @@ from builder.render.maps import (
     pair_view,
     role_view,
     stage_view,
+    undirected,
 )
 
 __all__ = ["NavItem", "RenderedDocs", "abbreviations_in", "kind_label", "render_docs"]
@@ -120,12 +121,12 @@ def render_docs(
     map_pages, map_nav, overview = _render_maps(env, corpus, G, docs_dir)
     pages.extend(map_pages)
     on_overview = {n["id"] for n in overview.nodes}
-    undirected = nx.Graph(G.to_undirected(as_view=True))
+    simple = undirected(G)
     acronyms = _acronym_pattern(corpus.glossary)
     for node in sorted(corpus, key=lambda n: n.id):
         similar = [corpus[i] for i in (related or {}).get(node.id, []) if i in corpus]
         text = _render_node(env, corpus, G, node, similar, acronyms)
-        text += _render_local_map(env, corpus, G, node, node.id in on_overview, undirected)
+        text += _render_local_map(env, corpus, G, node, node.id in on_overview, simple)
         write_text(docs_dir / f"{node.id}.md", text)
         pages.append(f"{node.id}.md")
         for old in node.former_ids:
@@ -708,7 +709,7 @@ def children_of(corpus: Corpus, G: nx.MultiDiGraph, node_id: str) -> list[Guidan
 
 def _neighbours(G: nx.MultiDiGraph, n: str) -> list[str]:
     nodes = {v for _, v in G.out_edges(n)} | {u for u, _ in G.in_edges(n)}
-    return sorted(nodes - {n}, key=lambda v: (str(G.nodes[v][KIND]), str(G.nodes[v][TITLE])))
+    return sorted(nodes - {n}, key=lambda v: (str(G.nodes[v][KIND]), str(G.nodes[v][TITLE]), v))
 
 
 def _ancestors(corpus: Corpus, node: Guidance) -> list[Guidance]:
