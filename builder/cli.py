@@ -73,10 +73,11 @@ def build(root: Path, strict: bool, site_dir: Path | None) -> None:
     result = _run(run_build, cfg)
     _print_warnings(result.check.problems)
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
-    total = sum(result.timings.values())
+    alongside = ", ".join(f"{k} {v:.2f}s" for k, v in result.worker_timings.items())
     click.echo(
         f"Built {result.pages} pages from {len(result.check.corpus.by_id)} nodes and "
-        f"{len(result.check.corpus.mappings)} mappings in {total:.2f}s ({timings})."
+        f"{len(result.check.corpus.mappings)} mappings in {result.seconds:.2f}s ({timings}; "
+        f"alongside, in a second process: {alongside})."
     )
     click.echo(str(result.site_index))
 

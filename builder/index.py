@@ -17,17 +17,28 @@ from typing import TYPE_CHECKING, Any
 from whoosh import classify, fields, formats, index
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS, StandardAnalyzer, StemmingAnalyzer
+from whoosh.filedb.filestore import RamStorage
 
 from builder.fsutil import write_text
 from builder.graph import AUTOMATES, KIND, LINKS_TO, MAPS_TO, PART_OF, RELATION
 from builder.index_store import IndexMeta
 from builder.load.content import LINK, TAG
 from builder.model import Corpus
+from builder.scoring import ScoreArrayOr
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["SCHEMA", "documents", "plain_text", "related_pages", "synonym_table", "write_index"]
+__all__ = [
+    "RELATED_SCHEMA",
+    "SCHEMA",
+    "documents",
+    "find_related",
+    "plain_text",
+    "related_pages",
+    "synonym_table",
+    "write_index",
+]
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +74,7 @@ SCHEMA = fields.Schema(
     title=fields.TEXT(stored=True, analyzer=_STEM, field_boost=5.0),
     aliases=fields.TEXT(stored=True, analyzer=_STEM, field_boost=4.0),
     summary=fields.TEXT(stored=True, analyzer=_STEM, field_boost=2.0),
-    # Term vectors (weights only, no positions) feed more-like-this.
-    body=fields.TEXT(analyzer=_STEM, vector=formats.Frequency()),
+    body=fields.TEXT(analyzer=_STEM),
     # The body without tables, for snippets.
     prose=fields.STORED(),
     # Each page's distinct unstemmed words, for the spelling corrector ("did you mean"): a
@@ -83,14 +93,15 @@ SCHEMA = fields.Schema(
 # Public API
 
 
-def write_index(
-    corpus: Corpus, G: nx.MultiDiGraph, search_dir: Path, digest: str
-) -> tuple[Path, dict[str, list[str]]]:
-    """Write a new index generation under ``search_dir`` (not yet current).
+#: What more-like-this reads: the body, with term vectors (weights only, no positions).
+RELATED_SCHEMA = fields.Schema(
+    id=fields.ID(stored=True, unique=True),
+    body=fields.TEXT(analyzer=_STEM, vector=formats.Frequency()),
+)
 
-    Returns:
-        The generation folder, and the related pages of every node (ids, best first).
-    """
+
+def write_index(corpus: Corpus, G: nx.MultiDiGraph, search_dir: Path, digest: str) -> Path:
+    """Write a new index generation under ``search_dir`` (not yet current) and return it."""
     search_dir.mkdir(parents=True, exist_ok=True)
     generation = Path(tempfile.mkdtemp(prefix=f"gen-{digest[:12]}-", dir=search_dir))
     try:
@@ -106,12 +117,26 @@ def write_index(
             titles={n.id: n.title for n in corpus},
         )
         write_text(generation / "meta.json", meta.to_json())
-        with ix.searcher() as searcher:
-            related = dict(related_pages(corpus, G, searcher))
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
         raise
-    return generation, related
+    return generation
+
+
+def find_related(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Return up to five related pages for every node (ids, best first), from more-like-this.
+
+    More-like-this reads only the body field, whose statistics do not depend on the other
+    fields, so it runs on an index in memory of the bodies alone: the build gets related pages
+    without waiting for the search index, which another process writes meanwhile.
+    """
+    ix = RamStorage().create_index(RELATED_SCHEMA)
+    writer = ix.writer()
+    for node in sorted(corpus, key=lambda n: n.id):
+        writer.add_document(id=node.id, body=plain_text(node.body, corpus))
+    writer.commit()
+    with ix.searcher() as searcher:
+        return dict(related_pages(corpus, G, searcher))
 
 
 def documents(corpus: Corpus, G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
@@ -198,8 +223,6 @@ def related_pages(
     read once instead of once per term per page (tests hold it to whoosh's own results): the
     ten key terms of the page's body by whoosh's Bo1 model, searched as one OR query.
     """
-    from builder.search import ScoreArrayOr  # the OR matcher the search engine uses
-
     reader = searcher.reader()
     frequency = {w.decode("utf-8"): ti.weight() for w, ti in reader.iter_field("body")}
     model = classify.Bo1Model(reader.doc_count_all(), reader.field_length("body"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import logging
 import shutil
 import time
@@ -22,8 +23,8 @@ from builder.config import BuildConfig
 from builder.errors import Problem, SiteBuildError
 from builder.fsutil import clean_dir
 from builder.graph import build_graph
-from builder.index import write_index
 from builder.index_store import content_hash, index_dir, publish_generation
+from builder.indexer import IndexWorker
 from builder.load import load_content, load_glossary, load_mappings
 from builder.model import Corpus
 from builder.render.pages import render_docs
@@ -53,7 +54,12 @@ class BuildResult:
     check: CheckResult
     pages: int
     site_index: Path
+    #: Seconds per phase of this process, in order.
     timings: dict[str, float]
+    #: Seconds the index worker spent on related pages and on the index, alongside.
+    worker_timings: dict[str, float]
+    #: Wall-clock seconds of the whole build.
+    seconds: float
 
 
 def check(cfg: BuildConfig) -> CheckResult:
@@ -95,45 +101,67 @@ def _load_questionnaire(
 def build(cfg: BuildConfig) -> BuildResult:
     """Build site/ from content/ and mappings/.
 
+    A second process finds related pages and writes the search index while this one renders
+    pages and runs mkdocs. The site is swapped in only once both are done, then the index that
+    matches it becomes current.
+
     Raises:
         ValidationFailed: the sources have errors; nothing was written.
-        SiteBuildError: mkdocs failed or site/ could not be replaced; site/ is unchanged.
+        SiteBuildError: mkdocs failed, the index could not be written or site/ could not be
+            replaced; site/ and the current index are unchanged.
     """
+    start = time.monotonic()
     digest = content_hash(cfg)
     checked = check(cfg)
     timings = dict(checked.timings)
     # Start writing: one build at a time per build folder.
     with _lock(cfg.build_dir):
-        with _phase("index", timings):
-            generation, related = write_index(checked.corpus, checked.graph, index_dir(cfg), digest)
+        worker = IndexWorker(checked.corpus, checked.graph, index_dir(cfg), digest)
+        new_site: Path | None = None
         try:
             docs_dir = cfg.build_dir / "docs"
             with _phase("render", timings):
                 clean_dir(docs_dir, inside=cfg.build_dir)
                 rendered = render_docs(
-                    checked.corpus, checked.graph, docs_dir, related, checked.questionnaire
+                    checked.corpus, checked.graph, docs_dir, worker.related, checked.questionnaire
                 )
                 config_file = write_mkdocs_config(cfg, docs_dir, rendered.nav)
             with _phase("site", timings):
-                _build_site(cfg, config_file)
+                new_site = _build_site(cfg, config_file)
+            with _phase("index wait", timings):
+                generation = worker.generation()
+            swap_site(new_site, cfg.site_dir)
         except BaseException:
-            shutil.rmtree(generation, ignore_errors=True)
+            worker.cancel()
+            if new_site is not None:
+                shutil.rmtree(new_site, ignore_errors=True)
             raise
         # The site is in place: now the index that matches it becomes current.
         publish_generation(index_dir(cfg), generation)
-    return BuildResult(checked, len(rendered.pages), cfg.site_dir / "index.html", timings)
+    return BuildResult(
+        checked,
+        len(rendered.pages),
+        cfg.site_dir / "index.html",
+        timings,
+        dict(worker.timings),
+        time.monotonic() - start,
+    )
 
 
-def _build_site(cfg: BuildConfig, config_file: Path) -> None:
-    """Run mkdocs into a fresh folder beside site/ and swap it in; clean up on any failure."""
+def _build_site(cfg: BuildConfig, config_file: Path) -> Path:
+    """Run mkdocs into a fresh folder beside site/ and return it; clean up on any failure."""
     _remove_stale_builds(cfg.site_dir)
     new_site = new_site_dir(cfg.site_dir)
     try:
+        # What was loaded so far lives to the end of the build: the collector can skip it.
+        gc.freeze()
         run_mkdocs(config_file, new_site)
-        swap_site(new_site, cfg.site_dir)
     except BaseException:
         shutil.rmtree(new_site, ignore_errors=True)
         raise
+    finally:
+        gc.unfreeze()
+    return new_site
 
 
 @contextlib.contextmanager

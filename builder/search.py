@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import index, matching, qparser, spelling
+from whoosh import index, qparser, spelling
 from whoosh import query as q
 
 from builder.config import BuildConfig
@@ -29,6 +29,7 @@ from builder.index_store import (
     index_dir,
     publish_generation,
 )
+from builder.scoring import ScoreArrayOr
 
 __all__ = [
     "FILTERS",
@@ -107,7 +108,7 @@ def ensure_index(cfg: BuildConfig) -> tuple[Path, IndexMeta, bool]:
     from builder.pipeline import check
 
     checked = check(cfg)
-    generation, _ = write_index(checked.corpus, checked.graph, search_dir, digest)
+    generation = write_index(checked.corpus, checked.graph, search_dir, digest)
     publish_generation(search_dir, generation)
     return generation, IndexMeta.read(generation), True
 
@@ -300,26 +301,6 @@ def field_query(schema: Any, cleaned: str, fields: dict[str, float]) -> q.Query 
     if not leaves:
         return None
     return leaves[0] if len(leaves) == 1 else ScoreArrayOr(leaves)
-
-
-class ScoreArrayOr(q.Or):  # type: ignore[misc]
-    """An OR that adds its terms' scores up in one array sized to the index.
-
-    Whoosh picks this matcher for small indexes too, but with a fixed 2,048-slot array that it
-    clears for every term; sizing it to the index returns the same hits and scores, faster.
-    """
-
-    def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
-        if context is not None and context.needs_current:
-            return super()._matcher(subs, searcher, context)
-        doccount = searcher.doc_count_all()
-        return matching.ArrayUnionMatcher(
-            [sub.matcher(searcher, context) for sub in subs],
-            doccount,
-            boost=self.boost,
-            scored=context is None or context.weighting is not None,
-            partsize=min(max(doccount, 1), 2048),
-        )
 
 
 def _fuzzy_query(schema: Any, cleaned: str) -> q.Query | None:

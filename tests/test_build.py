@@ -44,7 +44,9 @@ def test_build_writes_every_page_and_the_search_index(built):
     assert "url=alpha-change.html" in (site / "alpha-change-old.html").read_text()
     index = (site / "search" / "search_index.js").read_text()
     assert "Alpha Incident Handling" in index
-    assert set(result.timings) == {"load", "graph", "validate", "index", "render", "site"}
+    assert set(result.timings) == {"load", "graph", "validate", "render", "site", "index wait"}
+    assert set(result.worker_timings) == {"related", "index"}
+    assert result.seconds >= sum(result.timings.values())
 
 
 def test_site_loads_nothing_from_the_network(built):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from builder.errors import SiteBuildError
 from builder.index_store import current_generation, index_dir
 from builder.pipeline import build
 
@@ -34,6 +35,19 @@ def start_build(root: Path) -> subprocess.Popen[bytes]:
     )
 
 
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def test_a_build_killed_mid_way_leaves_the_previous_site_and_index(make_project):
     cfg = make_project(minimal=True)
     build(cfg)
@@ -47,9 +61,15 @@ def test_a_build_killed_mid_way_leaves_the_previous_site_and_index(make_project)
         assert proc.poll() is None, "the build ended before it could be killed"
         assert time.monotonic() < deadline
         time.sleep(0.01)
+    workers = children_of(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate()
     assert proc.returncode == -signal.SIGKILL
+    # The search-index worker dies with the build: no writer is left behind.
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers):
+        assert time.monotonic() < deadline, f"index worker outlived the build: {workers}"
+        time.sleep(0.05)
     assert digest(cfg.site_dir) == site_before
     assert current_generation(index_dir(cfg)) == index_before
     # The next build succeeds and clears what the killed one left behind.
@@ -68,3 +88,25 @@ def test_two_builds_at_once_both_end_cleanly(make_project):
     assert list(cfg.root.glob(".site.*")) == []
     generation = current_generation(index_dir(cfg))
     assert generation is not None and (generation / "meta.json").is_file()
+
+
+def test_an_index_that_cannot_be_written_fails_the_build_and_keeps_the_site(
+    make_project, monkeypatch
+):
+    cfg = make_project(minimal=True)
+    build(cfg)
+    site_before = digest(cfg.site_dir)
+    index_before = current_generation(index_dir(cfg))
+    page = cfg.content_dir / "alpha" / "alpha-change.md"
+    page.write_text(page.read_text().replace("Alpha Change Control", "Alpha Change Enablement"))
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    # The worker is forked from this process, so it runs the patched function.
+    monkeypatch.setattr("builder.index.write_index", disk_full)
+    with pytest.raises(SiteBuildError, match="search index could not be written: OSError"):
+        build(cfg)
+    assert digest(cfg.site_dir) == site_before
+    assert current_generation(index_dir(cfg)) == index_before
+    assert list(cfg.root.glob(".site.*")) == []

@@ -1,4 +1,4 @@
-"""Imports point upstream only: model/errors <- load <- graph <- validate <- index, render <- site <- pipeline <- search, cli."""
+"""Imports point upstream only: model/errors <- load <- graph <- validate <- index, render <- site, indexer <- pipeline <- search, cli."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ STAGES = {
     "model": 1,
     "fsutil": 1,
     "index_store": 1,
+    "scoring": 1,
     "linkcheck": 1,
     "load": 2,
     "graph": 3,
@@ -24,6 +25,7 @@ STAGES = {
     "render": 5,
     "index": 5,
     "site": 6,
+    "indexer": 6,
     "pipeline": 7,
     "search": 8,
     "cli": 8,

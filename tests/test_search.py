@@ -256,20 +256,24 @@ def test_spell_corrector_prefers_fewest_edits_then_frequency():
 
 
 def test_related_pages_are_whooshs_more_like_this(cfg):
-    """related_pages caches the collection statistics; the pages it picks must not change."""
+    """find_related reads an index of the bodies alone and caches the collection statistics;
+    the pages it picks must be those of more_like on the full search index."""
     from whoosh import index as wix
 
-    from builder.index import RELATED, related_pages, write_index
+    from builder.index import RELATED, find_related, plain_text, write_index
     from builder.pipeline import check
 
     checked = check(cfg)
     corpus, G = checked.corpus, checked.graph
-    generation, _ = write_index(corpus, G, index_dir(cfg), "test")
+    ours = find_related(corpus, G)
+    generation = write_index(corpus, G, index_dir(cfg), "test")
     with wix.open_dir(str(generation)).searcher() as searcher:
-        ours = dict(related_pages(corpus, G, searcher))
         for node in corpus:
             linked = set(G.successors(node.id)) | set(G.predecessors(node.id)) | {node.id}
             docnum = searcher.document_number(id=node.id)
-            hits = searcher.more_like(docnum, "body", top=RELATED + len(linked), numterms=10)
+            text = plain_text(node.body, corpus)
+            hits = searcher.more_like(
+                docnum, "body", text=text, top=RELATED + len(linked), numterms=10
+            )
             assert ours[node.id] == [h["id"] for h in hits if h["id"] not in linked][:RELATED]
     assert any(ours.values()), "no page got related pages: the comparison proves nothing"

@@ -12,7 +12,7 @@ import logging
 import re
 import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -106,12 +106,14 @@ def render_docs(
     corpus: Corpus,
     G: nx.MultiDiGraph,
     docs_dir: Path,
-    related: dict[str, list[str]] | None = None,
+    related: Mapping[str, list[str]] | Callable[[], Mapping[str, list[str]]] | None = None,
     questionnaire: Questionnaire | None = None,
 ) -> RenderedDocs:
     """Write the whole docs tree into ``docs_dir`` (which must be empty or absent).
 
-    ``related`` maps a node id to the ids of related pages (from the search index).
+    ``related`` maps a node id to the ids of related pages (from more-like-this), or is a
+    function that returns that mapping: it is called only once every page that does not need
+    it is written, so the caller can compute it meanwhile.
 
     Returns:
         The written page paths and the mkdocs nav.
@@ -120,19 +122,6 @@ def render_docs(
     pages: list[str] = []
     map_pages, map_nav, overview = _render_maps(env, corpus, G, docs_dir)
     pages.extend(map_pages)
-    on_overview = {n["id"] for n in overview.nodes}
-    simple = undirected(G)
-    acronyms = _acronym_pattern(corpus.glossary)
-    for node in sorted(corpus, key=lambda n: n.id):
-        similar = [corpus[i] for i in (related or {}).get(node.id, []) if i in corpus]
-        text = _render_node(env, corpus, G, node, similar, acronyms)
-        text += _render_local_map(env, corpus, G, node, node.id in on_overview, simple)
-        write_text(docs_dir / f"{node.id}.md", text)
-        pages.append(f"{node.id}.md")
-        for old in node.former_ids:
-            target = f"{node.id}.html"
-            redirect = env.get_template("redirect.html.j2").render(title=node.title, target=target)
-            write_text(docs_dir / f"{old}.html", redirect)
     pages.extend(_render_listings(env, corpus, docs_dir))
     pages.extend(_render_role_pages(env, corpus, docs_dir))
     if questionnaire is not None:
@@ -156,6 +145,21 @@ def render_docs(
     write_text(docs_dir / "index.md", _render_home(env, corpus, G, questionnaire is not None))
     pages.append("index.md")
     _copy_assets(docs_dir / "assets")
+    # The element pages last: they are the ones that need the related pages.
+    on_overview = {n["id"] for n in overview.nodes}
+    simple = undirected(G)
+    acronyms = _acronym_pattern(corpus.glossary)
+    similar_ids = (related() if callable(related) else related) or {}
+    for node in sorted(corpus, key=lambda n: n.id):
+        similar = [corpus[i] for i in similar_ids.get(node.id, []) if i in corpus]
+        text = _render_node(env, corpus, G, node, similar, acronyms)
+        text += _render_local_map(env, corpus, G, node, node.id in on_overview, simple)
+        write_text(docs_dir / f"{node.id}.md", text)
+        pages.append(f"{node.id}.md")
+        for old in node.former_ids:
+            target = f"{node.id}.html"
+            redirect = env.get_template("redirect.html.j2").render(title=node.title, target=target)
+            write_text(docs_dir / f"{old}.html", redirect)
     log.debug("rendered %d pages", len(pages))
     nav = build_nav(corpus, map_nav, crosswalk_nav)
     if questionnaire is not None:
