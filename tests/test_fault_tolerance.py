@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from builder.config import BuildConfig
 from builder.errors import SiteBuildError
 from builder.index_store import current_generation, index_dir
 from builder.pipeline import build
@@ -35,6 +36,16 @@ def start_build(root: Path) -> subprocess.Popen[bytes]:
     )
 
 
+def built_then_edited(cfg: BuildConfig) -> tuple[dict[str, str], Path | None]:
+    """Build, then edit a page; return the site's digest and the index generation built."""
+    build(cfg)
+    site_before = digest(cfg.site_dir)
+    index_before = current_generation(index_dir(cfg))
+    page = cfg.content_dir / "alpha" / "alpha-change.md"
+    page.write_text(page.read_text().replace("Alpha Change Control", "Alpha Change Enablement"))
+    return site_before, index_before
+
+
 def children_of(pid: int) -> list[int]:
     """The processes whose parent is ``pid`` (from /proc)."""
     found = []
@@ -50,11 +61,7 @@ def children_of(pid: int) -> list[int]:
 
 def test_a_build_killed_mid_way_leaves_the_previous_site_and_index(make_project):
     cfg = make_project(minimal=True)
-    build(cfg)
-    site_before = digest(cfg.site_dir)
-    index_before = current_generation(index_dir(cfg))
-    page = cfg.content_dir / "alpha" / "alpha-change.md"
-    page.write_text(page.read_text().replace("Alpha Change Control", "Alpha Change Enablement"))
+    site_before, index_before = built_then_edited(cfg)
     proc = start_build(cfg.root)
     deadline = time.monotonic() + 120
     while not list(cfg.root.glob(".site.new-*")):  # the site phase has started writing
@@ -94,11 +101,7 @@ def test_an_index_that_cannot_be_written_fails_the_build_and_keeps_the_site(
     make_project, monkeypatch
 ):
     cfg = make_project(minimal=True)
-    build(cfg)
-    site_before = digest(cfg.site_dir)
-    index_before = current_generation(index_dir(cfg))
-    page = cfg.content_dir / "alpha" / "alpha-change.md"
-    page.write_text(page.read_text().replace("Alpha Change Control", "Alpha Change Enablement"))
+    site_before, index_before = built_then_edited(cfg)
 
     def disk_full(*args: object) -> None:
         raise OSError(28, "No space left on device")
