@@ -62,14 +62,19 @@ def cli(quiet: bool, verbose: bool) -> None:
 @click.option(
     "--site-dir", type=click.Path(path_type=Path), help="Output folder [default: ROOT/site]."
 )
-def build(root: Path, strict: bool, site_dir: Path | None) -> None:
+@click.option(
+    "--build-dir",
+    type=click.Path(path_type=Path),
+    help="Work folder for the generated docs and the search index [default: ROOT/build].",
+)
+def build(root: Path, strict: bool, site_dir: Path | None, build_dir: Path | None) -> None:
     """Build site/ from content/ and mappings/, atomically.
 
     A failed build leaves the previous site/ exactly as it was.
     """
     from builder.pipeline import build as run_build
 
-    cfg = BuildConfig.from_root(root, site_dir=site_dir, strict=strict)
+    cfg = BuildConfig.from_root(root, site_dir=site_dir, build_dir=build_dir, strict=strict)
     result = _run(run_build, cfg)
     _print_warnings(result.check.problems)
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())

@@ -71,6 +71,20 @@ def test_check_reports_problems_and_exits_1(make_project):
     )
 
 
+def test_build_into_other_site_and_build_folders(make_project, tmp_path):
+    cfg = make_project(minimal=True)
+    site, work = tmp_path / "out" / "site", tmp_path / "work"
+    args = ["-q", "build", "--root", str(cfg.root), "--site-dir", str(site)]
+    result = run(*args, "--build-dir", str(work))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Built 31 pages from 10 nodes and 2 mappings in ")
+    assert "alongside, in a second process: related " in result.output
+    assert (site / "alpha-change.html").is_file()
+    assert (work / "docs" / "alpha-change.md").is_file()
+    assert (work / "search" / "CURRENT").is_file()
+    assert not cfg.site_dir.exists() and not cfg.build_dir.exists()
+
+
 def test_export_json_to_stdout(make_project):
     cfg = make_project(minimal=True)
     result = run("-q", "export", "--root", str(cfg.root), "--format", "json")
