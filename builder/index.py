@@ -24,7 +24,7 @@ from builder.graph import AUTOMATES, KIND, LINKS_TO, MAPS_TO, PART_OF, RELATION
 from builder.index_store import IndexMeta
 from builder.load.content import LINK, TAG
 from builder.model import Corpus
-from builder.scoring import ScoreArrayOr
+from builder.scoring import CachedLengthsBM25F, ScoreArrayOr
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -135,7 +135,7 @@ def find_related(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, list[str]]:
     for node in sorted(corpus, key=lambda n: n.id):
         writer.add_document(id=node.id, body=plain_text(node.body, corpus))
     writer.commit()
-    with ix.searcher() as searcher:
+    with ix.searcher(weighting=CachedLengthsBM25F()) as searcher:
         return dict(related_pages(corpus, G, searcher))
 
 

@@ -277,3 +277,31 @@ def test_related_pages_are_whooshs_more_like_this(cfg):
             )
             assert ours[node.id] == [h["id"] for h in hits if h["id"] not in linked][:RELATED]
     assert any(ours.values()), "no page got related pages: the comparison proves nothing"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["CAB", "change advisory board", "restore nightly backup databases", "KEDB workaround"],
+)
+def test_fast_scoring_returns_whooshs_hits_and_scores(cfg, text):
+    """ScoreArrayOr and CachedLengthsBM25F are speed-ups only: whoosh's stock OR and BM25F
+    must rank the same pages with the same scores."""
+    from whoosh import index as wix
+    from whoosh import query as wq
+
+    from builder.scoring import CachedLengthsBM25F
+
+    generation, meta, _ = ensure_index(cfg)
+    ix = wix.open_dir(str(generation))
+    fast = build_query(ix.schema, clean_query(text), meta.synonyms)
+
+    def stock(query):
+        if isinstance(query, wq.Or):
+            return wq.Or([stock(sub) for sub in query.subqueries], boost=query.boost)
+        return query
+
+    with ix.searcher() as plain, ix.searcher(weighting=CachedLengthsBM25F()) as ours:
+        expected = [(h["id"], h.score) for h in plain.search(stock(fast), limit=None)]
+        got = [(h["id"], h.score) for h in ours.search(fast, limit=None, optimize=False)]
+    assert expected, "the query matched nothing: the comparison proves nothing"
+    assert got == expected
