@@ -21,10 +21,11 @@ from whoosh.filedb.filestore import RamStorage
 
 from builder.fsutil import write_text
 from builder.graph import AUTOMATES, KIND, LINKS_TO, MAPS_TO, PART_OF, RELATION
-from builder.index_store import IndexMeta
+from builder.index_store import IndexMeta, write_phrases
 from builder.load.content import LINK, TAG
 from builder.model import Corpus
-from builder.scoring import CachedLengthsBM25F, ScoreArrayOr
+from builder.scoring import CachedLengthsBM25F, ScoreArrayOr, known_phrases
+from builder.textutil import sentence_bounds
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -75,8 +76,9 @@ SCHEMA = fields.Schema(
     aliases=fields.TEXT(stored=True, analyzer=_STEM, field_boost=4.0),
     summary=fields.TEXT(stored=True, analyzer=_STEM, field_boost=2.0),
     body=fields.TEXT(analyzer=_STEM),
-    # The body without tables, for snippets.
+    # The body without tables, for snippets, and where its sentences start and end.
     prose=fields.STORED(),
+    sentences=fields.STORED(),
     # Each page's distinct unstemmed words, for the spelling corrector ("did you mean"): a
     # word's frequency here is the number of pages that use it.
     spell=fields.TEXT(analyzer=StandardAnalyzer(stoplist=None), phrase=False),
@@ -117,6 +119,8 @@ def write_index(corpus: Corpus, G: nx.MultiDiGraph, search_dir: Path, digest: st
             titles={n.id: n.title for n in corpus},
         )
         write_text(generation / "meta.json", meta.to_json())
+        with ix.searcher(weighting=CachedLengthsBM25F()) as searcher:
+            write_phrases(generation, known_phrases(searcher, _STEM, meta.synonyms))
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
         raise
@@ -151,6 +155,7 @@ def documents(corpus: Corpus, G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
             "summary": node.summary,
             "body": body,
             "prose": prose,
+            "sentences": sentence_bounds(prose),
             "spell": _distinct_words(node.title, *node.aliases, node.summary, body),
             "kind": node.kind,
             "framework": node.framework or (node.id if node.kind == "framework" else ""),

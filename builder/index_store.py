@@ -14,6 +14,7 @@ import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from builder.config import BuildConfig
 from builder.fsutil import write_text
@@ -25,10 +26,12 @@ __all__ = [
     "current_generation",
     "index_dir",
     "publish_generation",
+    "read_phrases",
+    "write_phrases",
 ]
 
 #: Bump when the schema or the documents change shape: older indexes are then rebuilt.
-INDEX_VERSION = "5"
+INDEX_VERSION = "7"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,25 @@ class IndexMeta:
         if data.get("version") != INDEX_VERSION:
             return cls("", {}, {}, {})
         return cls(data["content_hash"], data["synonyms"], data["filters"], data["titles"])
+
+
+def write_phrases(generation: Path, phrases: dict[str, dict[str, Any]]) -> None:
+    """Store the synonym phrases matched at index time (field -> stems -> [ids, scores])."""
+    text = json.dumps(phrases, sort_keys=True, separators=(",", ":"))
+    write_text(generation / "phrases.json", text + "\n")
+
+
+def read_phrases(generation: Path) -> dict[str, dict[str, Any]]:
+    """Read what :func:`write_phrases` stored; an index without it has no known phrases."""
+    try:
+        text = (generation / "phrases.json").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    found: dict[str, dict[str, Any]] = json.loads(text)
+    return {
+        field: {stems: (ids, scores) for stems, (ids, scores) in known.items()}
+        for field, known in found.items()
+    }
 
 
 def index_dir(cfg: BuildConfig) -> Path:

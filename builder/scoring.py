@@ -11,7 +11,23 @@ from whoosh import query as q
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25F, BM25FScorer, bm25
 
-__all__ = ["CachedLengthsBM25F", "ScoreArrayOr"]
+__all__ = [
+    "HEAD_FIELDS",
+    "TEXT_FIELDS",
+    "CachedLengthsBM25F",
+    "KnownPhrase",
+    "ScoreArrayOr",
+    "known_phrases",
+    "synonym_phrase_fields",
+]
+
+#: The text fields a query searches, with their boosts.
+TEXT_FIELDS = {"title": 5.0, "aliases": 4.0, "summary": 2.0, "body": 1.0}
+#: The fields a page alias is searched in (synonyms marked with a leading "^").
+HEAD_FIELDS = {"title": 5.0, "aliases": 4.0}
+
+#: A phrase's matches in one field: (document numbers, whoosh's scores at boost 1), in order.
+PhraseMatches = tuple[list[int], list[float]]
 
 
 class ScoreArrayOr(q.Or):  # type: ignore[misc]
@@ -82,6 +98,12 @@ class _ScoreArray(matching.ArrayUnionMatcher):  # type: ignore[misc]
         a = self._a = array("d", bytes(8 * self._partsize))
         boost = self._boost
         for m in self._submatchers:
+            if self._scored and type(m) is _KnownPhraseMatcher:
+                ids, scores, factor = m._ids, m._weights, m.boost
+                while m._i < len(ids) and ids[m._i] < limit:
+                    a[ids[m._i] - offset] += scores[m._i] * factor * boost
+                    m._i += 1
+                continue
             if self._scored and self._add_term(m, a, offset, limit):
                 continue
             # Whoosh's own loop (ArrayUnionMatcher._read_part).
@@ -119,3 +141,66 @@ class _ScoreArray(matching.ArrayUnionMatcher):  # type: ignore[misc]
             m._i = m._blocklength
             m._next_block()
         return True
+
+
+# -----------------------------------------------------------------------------
+# Synonym phrases, matched once when the index is written
+
+
+def synonym_phrase_fields(alternative: str) -> dict[str, float]:
+    """The fields (and boosts) a synonym alternative is searched in."""
+    return HEAD_FIELDS if alternative.startswith("^") else TEXT_FIELDS
+
+
+def known_phrases(
+    searcher: Any, analyzer: Any, synonyms: dict[str, list[str]]
+) -> dict[str, dict[str, PhraseMatches]]:
+    """Match every synonym phrase in every field it is searched in: field -> stems -> matches.
+
+    Synonym phrases are the slow part of a query (whoosh reads word positions for every page
+    that holds all their words), and they come from a fixed table, so the index worker runs
+    them once; a query then adds the stored scores, which are exactly whoosh's.
+    """
+    found: dict[str, dict[str, PhraseMatches]] = {}
+    for alternative in sorted({a for alts in synonyms.values() for a in alts}):
+        stems = [t.text for t in analyzer(alternative.lstrip("^"))]
+        if len(stems) < 2:
+            continue  # searched as a plain term
+        for field in synonym_phrase_fields(alternative):
+            known = found.setdefault(field, {})
+            key = " ".join(stems)
+            if key not in known:
+                hits = searcher.search(q.Phrase(field, stems, slop=1), limit=None)
+                pairs = sorted((hit.docnum, hit.score) for hit in hits)
+                known[key] = ([d for d, _ in pairs], [sc for _, sc in pairs])
+    return found
+
+
+class KnownPhrase(q.Phrase):  # type: ignore[misc]
+    """A phrase whose matches were stored with the index (see :func:`known_phrases`)."""
+
+    def __init__(self, fieldname: str, words: list[str], matches: PhraseMatches, boost: float):
+        super().__init__(fieldname, words, slop=1, boost=boost)
+        self.matches = matches
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        ids, scores = self.matches
+        if not ids:
+            return matching.NullMatcher()
+        return _KnownPhraseMatcher(ids, scores, self.boost)
+
+
+class _KnownPhraseMatcher(matching.ListMatcher):  # type: ignore[misc]
+    def __init__(self, ids: list[int], scores: list[float], boost: float) -> None:
+        super().__init__(ids, weights=scores)
+        self.boost = boost
+
+    def score(self) -> float:
+        # As whoosh's WrappingMatcher scores a phrase with a boost.
+        return float(self._weights[self._i] * self.boost)
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def copy(self) -> _KnownPhraseMatcher:
+        return _KnownPhraseMatcher(self._ids, self._weights, self.boost)

@@ -12,7 +12,7 @@ import functools
 import logging
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,17 @@ from builder.index_store import (
     current_generation,
     index_dir,
     publish_generation,
+    read_phrases,
 )
-from builder.scoring import CachedLengthsBM25F, ScoreArrayOr
+from builder.scoring import (
+    TEXT_FIELDS,
+    CachedLengthsBM25F,
+    KnownPhrase,
+    PhraseMatches,
+    ScoreArrayOr,
+    synonym_phrase_fields,
+)
+from builder.textutil import sentence_bounds
 
 __all__ = [
     "FILTERS",
@@ -45,7 +54,7 @@ log = logging.getLogger(__name__)
 
 FILTERS = ("framework", "kind", "role", "stage")
 _FILTER_FIELDS = {"framework": "framework", "kind": "kind", "role": "roles", "stage": "stage"}
-_TEXT_FIELDS = {"title": 5.0, "aliases": 4.0, "summary": 2.0, "body": 1.0}
+_TEXT_FIELDS = TEXT_FIELDS
 MAX_QUERY = 500
 _PHRASE = re.compile(r'"([^"]+)"')
 _WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")
@@ -149,6 +158,12 @@ class SearchEngine:
             for w in alt.lstrip("^").split()
         }
         self.analyzer = self.index.schema["body"].analyzer
+        self.generation = generation
+
+    @functools.cached_property
+    def phrases(self) -> dict[str, dict[str, PhraseMatches]]:
+        """The synonym phrases matched when the index was written (read on first use)."""
+        return read_phrases(self.generation)
 
     def __enter__(self) -> SearchEngine:
         return self
@@ -169,13 +184,17 @@ class SearchEngine:
             raise SearchError(msg)
         restrict = _filter_query(filters or {}, self.meta)
         schema, synonyms, searcher = self.index.schema, self.meta.synonyms, self.searcher
-        main = build_query(schema, cleaned, synonyms)
+        known = self.phrases if synonyms_in(cleaned, synonyms) else None
+        main = build_query(schema, cleaned, synonyms, phrases=known)
         if main is None:
             msg = f"no searchable words in {cleaned!r} (only common words like 'the' or 'how')"
             raise SearchError(msg)
         did_you_mean = _correction(searcher, self.corrector, cleaned, self.vocabulary)
         # Misspelt words match nothing, so the corrected query is the better one to run.
-        query = build_query(schema, did_you_mean, synonyms) if did_you_mean else None
+        query = None
+        if did_you_mean:
+            known = self.phrases if synonyms_in(did_you_mean, synonyms) else None
+            query = build_query(schema, did_you_mean, synonyms, phrases=known)
         pool = max(limit, RERANK_POOL)
         # optimize=False: whoosh's block-quality skipping rescans the whole score array for every
         # hit; on an index this size the plain scan returns the same hits in less time.
@@ -185,7 +204,7 @@ class SearchEngine:
         if not results.scored_length() and query is not None:
             results = run(main)
         if not results.scored_length():
-            retry = build_query(schema, cleaned, synonyms, fuzzy=True)
+            retry = build_query(schema, cleaned, synonyms, fuzzy=True, phrases=known)
             if retry is not None:
                 results = run(retry)
                 fuzzy = True
@@ -245,22 +264,30 @@ def clean_query(text: str) -> str:
 
 #: At most this many synonym phrases are added to a query (acronym expansions first).
 MAX_ALTERNATIVES = 6
-_HEAD = {"title": 5.0, "aliases": 4.0}
 
 
 def build_query(
-    schema: Any, cleaned: str, synonyms: dict[str, list[str]], *, fuzzy: bool = False
+    schema: Any,
+    cleaned: str,
+    synonyms: dict[str, list[str]],
+    *,
+    fuzzy: bool = False,
+    phrases: Mapping[str, Mapping[str, PhraseMatches]] | None = None,
 ) -> q.Query | None:
-    """Return the whoosh query for cleaned text, with synonym phrases ORed in; None if empty."""
+    """Return the whoosh query for cleaned text, with synonym phrases ORed in; None if empty.
+
+    ``phrases`` holds the synonym phrases matched when the index was written (see
+    :func:`builder.scoring.known_phrases`); a phrase found there is not matched again.
+    """
     main = _fuzzy_query(schema, cleaned) if fuzzy else field_query(schema, cleaned, _TEXT_FIELDS)
     if main is None:
         return None
     found = sorted(synonyms_in(cleaned, synonyms), key=lambda alt: alt.startswith("^"))
     alternatives = [
-        field_query(schema, f'"{alt.lstrip("^")}"', _HEAD if alt.startswith("^") else _TEXT_FIELDS)
+        field_query(schema, f'"{alt.lstrip("^")}"', synonym_phrase_fields(alt))
         for alt in found[:MAX_ALTERNATIVES]
     ]
-    found_alternatives = [a for a in alternatives if a is not None]
+    found_alternatives = [_known(a, phrases or {}) for a in alternatives if a is not None]
     if not found_alternatives:
         return main
     # When the whole query is an acronym or its expansion, its equivalent counts as much as
@@ -271,6 +298,17 @@ def build_query(
         for leaf in alternative.leaves():  # whoosh applies boosts on leaf queries
             leaf.boost *= factor
     return ScoreArrayOr([main, *found_alternatives])
+
+
+def _known(query: q.Query, phrases: Mapping[str, Mapping[str, PhraseMatches]]) -> q.Query:
+    """The query with each phrase that was matched at index time replaced by its matches."""
+    if isinstance(query, q.Or):
+        return ScoreArrayOr([_known(sub, phrases) for sub in query.subqueries], boost=query.boost)
+    if type(query) is q.Phrase and query.slop == 1:
+        matches = phrases.get(query.fieldname, {}).get(" ".join(query.words))
+        if matches is not None:
+            return KnownPhrase(query.fieldname, query.words, matches, query.boost)
+    return query
 
 
 _PART = re.compile(r'"[^"]*"|\S+')
@@ -480,25 +518,26 @@ def _marker(stems: set[str]) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(re.escape(st) for st in useful) + r")\w*", re.IGNORECASE)
 
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
-
-
 @functools.lru_cache(maxsize=64)
 def _case_sensitive(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def snippet(text: str, marker: re.Pattern[str] | None, width: int = 220) -> str:
+def snippet(
+    text: str, marker: re.Pattern[str] | None, width: int = 220, bounds: list[int] | None = None
+) -> str:
     """Return the sentence of ``text`` that matches most query words, with them in **bold**.
 
     Ties go to the shorter sentence, then the earlier one; with no match, the shortest sentence.
+    ``bounds`` is :func:`sentence_bounds` of the text, when it is known already.
 
     >>> snippet("Plans are kept. Approve each change at the board. Close it.", re.compile(r"\\b(?:approv|chang)\\w*", re.I))
     '**Approve** each **change** at the board.'
     """
-    breaks = list(_SENTENCE_BREAK.finditer(text))
-    starts = [0, *(m.end() for m in breaks)]
-    ends = [*(m.start() for m in breaks), len(text)]
+    if bounds is None:
+        bounds = sentence_bounds(text)
+    half = len(bounds) // 2
+    starts, ends = bounds[:half], bounds[half:]
     # One pass over the text: which query words each sentence holds. Matching the lowercased
     # text without IGNORECASE finds the same words faster (when lowercasing keeps positions).
     found: dict[int, set[str]] = {}
@@ -524,8 +563,11 @@ def snippet(text: str, marker: re.Pattern[str] | None, width: int = 220) -> str:
 
 
 def _hit(h: Any, marker: re.Pattern[str] | None) -> Hit:
-    text = h.get("prose") or h["summary"]
-    found = snippet(text, marker)
+    prose = h.get("prose")
+    if prose:
+        found = snippet(prose, marker, bounds=h.get("sentences"))
+    else:
+        found = snippet(h["summary"], marker)
     if marker is not None and "**" not in found:
         found = snippet(h["summary"], marker)
     return Hit(

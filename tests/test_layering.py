@@ -15,6 +15,7 @@ STAGES = {
     "fsutil": 1,
     "index_store": 1,
     "scoring": 1,
+    "textutil": 1,
     "linkcheck": 1,
     "load": 2,
     "graph": 3,

@@ -284,20 +284,26 @@ def test_related_pages_are_whooshs_more_like_this(cfg):
     ["CAB", "change advisory board", "restore nightly backup databases", "KEDB workaround"],
 )
 def test_fast_scoring_returns_whooshs_hits_and_scores(cfg, text):
-    """ScoreArrayOr and CachedLengthsBM25F are speed-ups only: whoosh's stock OR and BM25F
-    must rank the same pages with the same scores."""
+    """ScoreArrayOr, CachedLengthsBM25F and the synonym phrases matched at index time are
+    speed-ups only: whoosh's stock OR, Phrase and BM25F must rank the same pages with the
+    same scores."""
     from whoosh import index as wix
     from whoosh import query as wq
 
-    from builder.scoring import CachedLengthsBM25F
+    from builder.index_store import read_phrases
+    from builder.scoring import CachedLengthsBM25F, KnownPhrase
 
     generation, meta, _ = ensure_index(cfg)
     ix = wix.open_dir(str(generation))
-    fast = build_query(ix.schema, clean_query(text), meta.synonyms)
+    phrases = read_phrases(generation)
+    fast = build_query(ix.schema, clean_query(text), meta.synonyms, phrases=phrases)
+    known = [leaf for leaf in fast.leaves() if isinstance(leaf, KnownPhrase)]
 
     def stock(query):
         if isinstance(query, wq.Or):
             return wq.Or([stock(sub) for sub in query.subqueries], boost=query.boost)
+        if isinstance(query, KnownPhrase):
+            return wq.Phrase(query.fieldname, query.words, slop=1, boost=query.boost)
         return query
 
     with ix.searcher() as plain, ix.searcher(weighting=CachedLengthsBM25F()) as ours:
@@ -305,3 +311,5 @@ def test_fast_scoring_returns_whooshs_hits_and_scores(cfg, text):
         got = [(h["id"], h.score) for h in ours.search(fast, limit=None, optimize=False)]
     assert expected, "the query matched nothing: the comparison proves nothing"
     assert got == expected
+    # "CAB" and "KEDB" expand to phrases that were matched when the index was written.
+    assert bool(known) == (text in ("CAB", "KEDB workaround"))
