@@ -145,21 +145,27 @@ def render_docs(
     write_text(docs_dir / "index.md", _render_home(env, corpus, G, questionnaire is not None))
     pages.append("index.md")
     _copy_assets(docs_dir / "assets")
-    # The element pages last: they are the ones that need the related pages.
-    on_overview = {n["id"] for n in overview.nodes}
-    simple = undirected(G)
-    acronyms = _acronym_pattern(corpus.glossary)
-    similar_ids = (related() if callable(related) else related) or {}
     for node in sorted(corpus, key=lambda n: n.id):
-        similar = [corpus[i] for i in similar_ids.get(node.id, []) if i in corpus]
-        text = _render_node(env, corpus, G, node, similar, acronyms)
-        text += _render_local_map(env, corpus, G, node, node.id in on_overview, simple)
-        write_text(docs_dir / f"{node.id}.md", text)
-        pages.append(f"{node.id}.md")
         for old in node.former_ids:
             target = f"{node.id}.html"
             redirect = env.get_template("redirect.html.j2").render(title=node.title, target=target)
             write_text(docs_dir / f"{old}.html", redirect)
+    # Element pages are rendered with a slot for their related pages, which are asked for
+    # only then: the caller may still be computing them.
+    on_overview = {n["id"] for n in overview.nodes}
+    simple = undirected(G)
+    acronyms = _acronym_pattern(corpus.glossary)
+    texts = {
+        node.id: _render_node(env, corpus, G, node, SIMILAR_SLOT, acronyms)
+        + _render_local_map(env, corpus, G, node, node.id in on_overview, simple)
+        for node in sorted(corpus, key=lambda n: n.id)
+    }
+    similar_ids = (related() if callable(related) else related) or {}
+    for node_id, text in texts.items():
+        similar = [corpus[i] for i in similar_ids.get(node_id, []) if i in corpus]
+        section = _render_similar(env, corpus, similar)
+        write_text(docs_dir / f"{node_id}.md", text.replace(SIMILAR_SLOT, section, 1))
+        pages.append(f"{node_id}.md")
     log.debug("rendered %d pages", len(pages))
     nav = build_nav(corpus, map_nav, crosswalk_nav)
     if questionnaire is not None:
@@ -171,14 +177,36 @@ def render_docs(
 # Pages
 
 
+#: Where a page's "Similar guidance" goes until the related pages are known.
+SIMILAR_SLOT = "\x00similar-guidance\x00"
+
+
+def _render_similar(env: jinja2.Environment, corpus: Corpus, similar: list[Guidance]) -> str:
+    related = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "summary": r.summary,
+            "what": ", ".join(
+                [kind_label(r.kind).lower()]
+                + ([_framework_title(corpus, r.framework)] if r.framework else [])
+            ),
+        }
+        for r in similar
+    ]
+    return env.get_template("similar.md.j2").render(related=related)
+
+
 def _render_node(
     env: jinja2.Environment,
     corpus: Corpus,
     G: nx.MultiDiGraph,
     node: Guidance,
-    similar: list[Guidance],
+    similar: str,
     acronyms: re.Pattern[str] | None = None,
 ) -> str:
+    """Render an element, role or task page; ``similar`` is its "Similar guidance" section
+    (see :func:`_render_similar`), or a slot to put it in later."""
     framework = corpus.by_id.get(node.framework or "") if node.kind != "framework" else None
     neighbours = [corpus[v] for v in _neighbours(G, node.id)]
     backlinks = sorted(
@@ -227,18 +255,7 @@ def _render_node(
         and not (node.kind == "role" and not node.framework),
         work=_persona_work(corpus, node) if node.kind == "role" and not node.framework else None,
         diagram=lifecycle_svg(corpus, G, current=node.id) if node.kind == "stage" else "",
-        related=[
-            {
-                "id": r.id,
-                "title": r.title,
-                "summary": r.summary,
-                "what": ", ".join(
-                    [kind_label(r.kind).lower()]
-                    + ([_framework_title(corpus, r.framework)] if r.framework else [])
-                ),
-            }
-            for r in similar
-        ],
+        similar=similar,
         automates=automates,
         automated_by=automated_by,
         abbreviations=abbreviations_in(
