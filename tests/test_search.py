@@ -313,3 +313,19 @@ def test_fast_scoring_returns_whooshs_hits_and_scores(cfg, text):
     assert got == expected
     # "CAB" and "KEDB" expand to phrases that were matched when the index was written.
     assert bool(known) == (text in ("CAB", "KEDB workaround"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The CAB meets every Tuesday to weigh each request.",
+        "Restoring databases: e.g. 3.5 hours, i.e. the RTO; don't re-run it!",
+        "İstanbul ÉCOLE straße ﬁne ab_cd x y 42",
+        "how do I approve an emergency change",
+        "",
+    ],
+)
+def test_related_index_terms_are_the_search_analyzers(text):
+    from builder.index import _STEM, BodyTerms
+
+    assert [t.text for t in BodyTerms()(text)] == [t.text for t in _STEM(text)]
