@@ -10,11 +10,12 @@ import logging
 import re
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from whoosh import classify, fields, formats, index
+from whoosh import classify, fields, index
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS, Analyzer, StandardAnalyzer, StemmingAnalyzer, Token
 from whoosh.filedb.filestore import RamStorage
@@ -123,10 +124,11 @@ class BodyTerms(Analyzer):  # type: ignore[misc]
             token.pos += 1
 
 
-#: What more-like-this reads: the body's terms and their weights (no positions), with vectors.
+#: What more-like-this reads: the body's terms and their weights (no positions). The term
+#: vectors more-like-this needs are counted while the documents are added.
 RELATED_SCHEMA = fields.Schema(
     id=fields.ID(stored=True, unique=True),
-    body=fields.TEXT(analyzer=BodyTerms(), phrase=False, vector=formats.Frequency()),
+    body=fields.TEXT(analyzer=BodyTerms(), phrase=False),
 )
 
 
@@ -164,11 +166,16 @@ def find_related(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, list[str]]:
     """
     ix = RamStorage().create_index(RELATED_SCHEMA)
     writer = ix.writer()
+    analyzer = RELATED_SCHEMA["body"].analyzer
+    vectors: dict[str, dict[str, float]] = {}
     for node in sorted(corpus, key=lambda n: n.id):
-        writer.add_document(id=node.id, body=plain_text(node.body, corpus))
+        text = plain_text(node.body, corpus)
+        writer.add_document(id=node.id, body=text)
+        counts = Counter(token.text for token in analyzer(text))
+        vectors[node.id] = {term: float(n) for term, n in counts.items()}
     writer.commit()
     with ix.searcher(weighting=CachedLengthsBM25F()) as searcher:
-        return dict(related_pages(corpus, G, searcher))
+        return dict(related_pages(corpus, G, searcher, vectors))
 
 
 def documents(corpus: Corpus, G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
@@ -248,13 +255,17 @@ def synonym_table(corpus: Corpus) -> dict[str, list[str]]:
 
 
 def related_pages(
-    corpus: Corpus, G: nx.MultiDiGraph, searcher: Any
+    corpus: Corpus,
+    G: nx.MultiDiGraph,
+    searcher: Any,
+    vectors: dict[str, dict[str, float]] | None = None,
 ) -> Iterator[tuple[str, list[str]]]:
     """Yield (id, up to five related ids) from whoosh's more-like-this, leaving out linked pages.
 
     This is ``searcher.more_like(docnum, "body", numterms=10)`` with the collection statistics
     read once instead of once per term per page (tests hold it to whoosh's own results): the
-    ten key terms of the page's body by whoosh's Bo1 model, searched as one OR query.
+    ten key terms of the page's body by whoosh's Bo1 model, searched as one OR query. The
+    body's term weights come from ``vectors`` (id -> term -> weight) or the index's vectors.
     """
     reader = searcher.reader()
     frequency = {w.decode("utf-8"): ti.weight() for w, ti in reader.iter_field("body")}
@@ -263,10 +274,14 @@ def related_pages(
     ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
     for node in sorted(corpus, key=lambda n: n.id):
         docnum = searcher.document_number(id=node.id)
-        if docnum is None or not reader.has_vector(docnum, "body"):
+        if vectors is not None:
+            vector: Iterable[tuple[str, float]] = vectors[node.id].items()
+        elif docnum is not None and reader.has_vector(docnum, "body"):
+            vector = reader.vector_as("weight", docnum, "body")
+        else:
             continue
         linked = set(G.successors(node.id)) | set(G.predecessors(node.id)) | {node.id}
-        terms = _key_terms(reader.vector_as("weight", docnum, "body"), frequency, model)
+        terms = _key_terms(vector, frequency, model)
         query = ScoreArrayOr([wq.Term("body", word, boost=weight) for word, weight in terms])
         hits = searcher.search(query, limit=RELATED + len(linked), mask={docnum}, optimize=False)
         found = (ids[hits.docnum(n)] for n in range(hits.scored_length()))
