@@ -33,6 +33,50 @@
     return tip;
   }
 
+  function row(cells) {
+    var tr = el("tr");
+    cells.forEach(function (cell) {
+      var td = el("td");
+      td.appendChild(typeof cell === "string" ? document.createTextNode(cell) : cell);
+      tr.appendChild(td);
+    });
+    return tr;
+  }
+
+  function table(heads, rows) {
+    var t = el("table");
+    var head = t.appendChild(el("thead")).appendChild(el("tr"));
+    heads.forEach(function (h) { head.appendChild(el("th", "", h)); });
+    var body = t.appendChild(el("tbody"));
+    rows.forEach(function (r) { body.appendChild(row(r)); });
+    return t;
+  }
+
+  /* The text alternative: every element and every link of the map, as two tables, made from
+   * the same data as the network (so that they cannot disagree) when the reader first opens
+   * them; building them before the first frame delayed every map. */
+  function buildTable(details, data, nodes) {
+    var sorted = nodes.get().sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : 0; });
+    var elements = table(["Element", "Kind", "Framework"], sorted.map(function (n) {
+      var link = el("a", "", n.name);
+      link.href = n.url;
+      return [link, n.kind, n.fwTitle || n.framework];
+    }));
+    var links = table(["From", "Relation", "To", "Strength"], data.edges.map(function (e) {
+      var from = nodes.get(e.from), to = nodes.get(e.to);
+      return [from ? from.name : e.from, e.relation.replace(/-/g, " "), to ? to.name : e.to, e.strength ? String(e.strength) : ""];
+    }));
+    var placeholder = details.querySelector(".pm-table-body");
+    if (placeholder) placeholder.remove();
+    [elements, links].forEach(function (t) {
+      // The wrappers Material puts around the tables of a page, for the same look and scrolling.
+      var wrap = el("div", "md-typeset__scrollwrap");
+      wrap.appendChild(el("div", "md-typeset__table")).appendChild(t);
+      details.appendChild(wrap);
+    });
+    details.dataset.built = "true";
+  }
+
   function focusRequest() {
     var hash = new URLSearchParams(window.location.hash.replace(/^#/, ""));
     var query = new URLSearchParams(window.location.search);
@@ -207,6 +251,15 @@
           report("Copy this link: " + link);
         }
       });
+    }
+
+    var details = document.querySelector('.pm-table[data-map="' + app.dataset.map + '"]');
+    if (details) {
+      var build = function () {
+        if (details.open && !details.dataset.built) buildTable(details, data, nodes);
+      };
+      details.addEventListener("toggle", build);
+      build();
     }
 
     var wanted = app.classList.contains("pm-local") ? app.dataset.current : focusRequest();
