@@ -132,6 +132,30 @@ def test_labels_never_run_as_script(project, offline):
     assert offline.errors == []
 
 
+def test_hovering_a_node_shows_its_tooltip_as_text(project, offline):
+    cfg, _ = project
+    open_map(offline, (cfg.site_dir / "maps" / "lifecycle.html").as_uri())
+    point = offline.page.evaluate(
+        """() => {
+            const m = window.portalMaps[0];
+            m.app.querySelector(".pm-canvas").scrollIntoView();
+            m.network.focus("alpha-evil", {scale: 1.2, animation: false});
+            const p = m.network.getPositions(["alpha-evil"])["alpha-evil"];
+            const d = m.network.canvasToDOM(p);
+            const r = m.app.querySelector(".pm-canvas").getBoundingClientRect();
+            return {x: r.left + d.x, y: r.top + d.y};
+        }"""
+    )
+    offline.page.mouse.move(point["x"] - 3, point["y"])
+    offline.page.mouse.move(point["x"], point["y"])
+    tip = offline.page.locator(".vis-tooltip")
+    tip.wait_for(state="visible")
+    assert tip.locator("strong").inner_text() == EVIL
+    assert "process" in tip.inner_text()
+    assert offline.page.locator(".vis-tooltip img").count() == 0
+    assert offline.page.evaluate("window.__xss") is None
+
+
 def test_text_table_opens_from_the_keyboard_with_every_node_and_edge(project, offline):
     cfg, result = project
     view = overview_view(result.check.corpus, result.check.graph)

@@ -17,20 +17,37 @@
     return node;
   }
 
-  function nodeTip(n) {
+  /* Tooltips: vis-network shows an element's `title` element after the pointer rests on it
+   * (tooltipDelay). Each starts empty and is filled on the element's hover event, which comes
+   * first: making every tooltip up front delayed the first frame of big maps. */
+  function lazyTip(fill) {
     var tip = el("div", "pm-tip");
-    tip.appendChild(el("strong", "", n.name));
-    tip.appendChild(el("div", "pm-tip-meta", [n.kind, n.fwTitle || n.framework].filter(Boolean).join(" · ")));
-    if (n.summary) tip.appendChild(el("div", "pm-tip-summary", n.summary));
+    tip.fill = fill;
     return tip;
   }
 
+  function fillTip(item) {
+    var tip = item && item.title;
+    if (tip && tip.fill) {
+      tip.fill(tip);
+      tip.fill = null;
+    }
+  }
+
+  function nodeTip(n) {
+    return lazyTip(function (tip) {
+      tip.appendChild(el("strong", "", n.name));
+      tip.appendChild(el("div", "pm-tip-meta", [n.kind, n.fwTitle || n.framework].filter(Boolean).join(" · ")));
+      if (n.summary) tip.appendChild(el("div", "pm-tip-summary", n.summary));
+    });
+  }
+
   function edgeTip(e) {
-    var tip = el("div", "pm-tip");
-    var head = e.relation.replace(/-/g, " ") + (e.strength ? " (strength " + e.strength + "/10)" : "");
-    tip.appendChild(el("strong", "", head));
-    if (e.rationale) tip.appendChild(el("div", "pm-tip-summary", e.rationale));
-    return tip;
+    return lazyTip(function (tip) {
+      var head = e.relation.replace(/-/g, " ") + (e.strength ? " (strength " + e.strength + "/10)" : "");
+      tip.appendChild(el("strong", "", head));
+      if (e.rationale) tip.appendChild(el("div", "pm-tip-summary", e.rationale));
+    });
   }
 
   function row(cells) {
@@ -166,6 +183,9 @@
       app.dataset.selected = id;
       return true;
     }
+
+    network.on("hoverNode", function (params) { fillTip(nodes.get(params.node)); });
+    network.on("hoverEdge", function (params) { fillTip(edges.get(params.edge)); });
 
     network.on("click", function (params) {
       if (params.nodes.length) {
