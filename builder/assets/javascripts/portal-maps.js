@@ -296,8 +296,6 @@
     document.querySelectorAll(".portal-map-app:not(.pm-ready)").forEach(init);
   }
 
-  /* This script comes after the maps of its page: draw them now, before the rest of the page
-   * (Material's bundle) runs; maps parsed later, if any, are drawn once the page is parsed. */
-  start();
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
