@@ -132,6 +132,51 @@ def test_labels_never_run_as_script(project, offline):
     assert offline.errors == []
 
 
+def test_hovering_a_node_shows_its_tooltip_as_text(project, offline):
+    cfg, _ = project
+    open_map(offline, (cfg.site_dir / "maps" / "lifecycle.html").as_uri())
+    point = offline.page.evaluate(
+        """() => {
+            const m = window.portalMaps[0];
+            m.app.querySelector(".pm-canvas").scrollIntoView();
+            m.network.focus("alpha-evil", {scale: 1.2, animation: false});
+            const p = m.network.getPositions(["alpha-evil"])["alpha-evil"];
+            const d = m.network.canvasToDOM(p);
+            const r = m.app.querySelector(".pm-canvas").getBoundingClientRect();
+            return {x: r.left + d.x, y: r.top + d.y};
+        }"""
+    )
+    offline.page.mouse.move(point["x"] - 3, point["y"])
+    offline.page.mouse.move(point["x"], point["y"])
+    tip = offline.page.locator(".vis-tooltip")
+    tip.wait_for(state="visible")
+    assert tip.locator("strong").inner_text() == EVIL
+    assert "process" in tip.inner_text()
+    assert offline.page.locator(".vis-tooltip img").count() == 0
+    assert offline.page.evaluate("window.__xss") is None
+
+
+def test_text_table_opens_from_the_keyboard_with_every_node_and_edge(project, offline):
+    cfg, result = project
+    view = overview_view(result.check.corpus, result.check.graph)
+    open_map(offline, (cfg.site_dir / "maps" / "lifecycle.html").as_uri())
+    summary = offline.page.locator(".pm-table summary")
+    assert summary.inner_text() == f"The same map as a table (7 elements, {len(view.edges)} links)"
+    summary.focus()
+    offline.page.keyboard.press("Enter")
+    tables = offline.page.locator(".pm-table table")
+    elements = tables.nth(0).locator("tbody tr")
+    assert elements.count() == len(view.nodes) == 7
+    names = elements.locator("td:first-child").all_inner_texts()
+    assert names == sorted(n["name"] for n in view.nodes)
+    assert EVIL in names  # labels are text here too
+    assert offline.page.locator(".pm-table img").count() == 0
+    links = elements.locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert sorted(links) == sorted(f"../{n['id']}.html" for n in view.nodes)
+    assert tables.nth(1).locator("tbody tr").count() == len(view.edges)
+    assert offline.errors == []
+
+
 def test_local_map_on_a_page(project, offline):
     cfg, _ = project
     open_map(offline, (cfg.site_dir / "alpha-incident.html").as_uri())

@@ -544,7 +544,6 @@ def _render_map_page(env: jinja2.Environment, corpus: Corpus, view: MapView) -> 
     frameworks = sorted({n["framework"] for n in view.nodes})
     titles = {fw: _framework_title(corpus, fw) for fw in frameworks}
     relations = sorted({e["relation"] for e in view.edges})
-    by_id = {n["id"]: n for n in view.nodes}
     return env.get_template("map.md.j2").render(
         view=view,
         data=map_json(view, titles),
@@ -567,19 +566,9 @@ def _render_map_page(env: jinja2.Environment, corpus: Corpus, view: MapView) -> 
             }
             for r in relations
         ],
-        nodes=[
-            dict(n, fw=titles.get(n["framework"], n["framework"]))
-            for n in sorted(view.nodes, key=lambda n: n["name"])
-        ],
-        edges=[
-            {
-                "source": by_id[e["from"]]["name"],
-                "target": by_id[e["to"]]["name"],
-                "relation": e["relation"].replace("-", " "),
-                "strength": e["strength"],
-            }
-            for e in view.edges
-        ],
+        # The text table is built in the browser from the same data (portal-maps.js).
+        node_count=len(view.nodes),
+        edge_count=len(view.edges),
     )
 
 

@@ -17,20 +17,81 @@
     return node;
   }
 
-  function nodeTip(n) {
+  /* Tooltips: vis-network shows an element's `title` element after the pointer rests on it
+   * (tooltipDelay). Each starts empty and is filled on the element's hover event, which comes
+   * first: making every tooltip up front delayed the first frame of big maps. */
+  function lazyTip(fill) {
     var tip = el("div", "pm-tip");
-    tip.appendChild(el("strong", "", n.name));
-    tip.appendChild(el("div", "pm-tip-meta", [n.kind, n.fwTitle || n.framework].filter(Boolean).join(" · ")));
-    if (n.summary) tip.appendChild(el("div", "pm-tip-summary", n.summary));
+    tip.fill = fill;
     return tip;
   }
 
+  function fillTip(item) {
+    var tip = item && item.title;
+    if (tip && tip.fill) {
+      tip.fill(tip);
+      tip.fill = null;
+    }
+  }
+
+  function nodeTip(n) {
+    return lazyTip(function (tip) {
+      tip.appendChild(el("strong", "", n.name));
+      tip.appendChild(el("div", "pm-tip-meta", [n.kind, n.fwTitle || n.framework].filter(Boolean).join(" · ")));
+      if (n.summary) tip.appendChild(el("div", "pm-tip-summary", n.summary));
+    });
+  }
+
   function edgeTip(e) {
-    var tip = el("div", "pm-tip");
-    var head = e.relation.replace(/-/g, " ") + (e.strength ? " (strength " + e.strength + "/10)" : "");
-    tip.appendChild(el("strong", "", head));
-    if (e.rationale) tip.appendChild(el("div", "pm-tip-summary", e.rationale));
-    return tip;
+    return lazyTip(function (tip) {
+      var head = e.relation.replace(/-/g, " ") + (e.strength ? " (strength " + e.strength + "/10)" : "");
+      tip.appendChild(el("strong", "", head));
+      if (e.rationale) tip.appendChild(el("div", "pm-tip-summary", e.rationale));
+    });
+  }
+
+  function row(cells) {
+    var tr = el("tr");
+    cells.forEach(function (cell) {
+      var td = el("td");
+      td.appendChild(typeof cell === "string" ? document.createTextNode(cell) : cell);
+      tr.appendChild(td);
+    });
+    return tr;
+  }
+
+  function table(heads, rows) {
+    var t = el("table");
+    var head = t.appendChild(el("thead")).appendChild(el("tr"));
+    heads.forEach(function (h) { head.appendChild(el("th", "", h)); });
+    var body = t.appendChild(el("tbody"));
+    rows.forEach(function (r) { body.appendChild(row(r)); });
+    return t;
+  }
+
+  /* The text alternative: every element and every link of the map, as two tables, made from
+   * the same data as the network (so that they cannot disagree) when the reader first opens
+   * them; building them before the first frame delayed every map. */
+  function buildTable(details, data, nodes) {
+    var sorted = nodes.get().sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : 0; });
+    var elements = table(["Element", "Kind", "Framework"], sorted.map(function (n) {
+      var link = el("a", "", n.name);
+      link.href = n.url;
+      return [link, n.kind, n.fwTitle || n.framework];
+    }));
+    var links = table(["From", "Relation", "To", "Strength"], data.edges.map(function (e) {
+      var from = nodes.get(e.from), to = nodes.get(e.to);
+      return [from ? from.name : e.from, e.relation.replace(/-/g, " "), to ? to.name : e.to, e.strength ? String(e.strength) : ""];
+    }));
+    var placeholder = details.querySelector(".pm-table-body");
+    if (placeholder) placeholder.remove();
+    [elements, links].forEach(function (t) {
+      // The wrappers Material puts around the tables of a page, for the same look and scrolling.
+      var wrap = el("div", "md-typeset__scrollwrap");
+      wrap.appendChild(el("div", "md-typeset__table")).appendChild(t);
+      details.appendChild(wrap);
+    });
+    details.dataset.built = "true";
   }
 
   function focusRequest() {
@@ -123,6 +184,9 @@
       return true;
     }
 
+    network.on("hoverNode", function (params) { fillTip(nodes.get(params.node)); });
+    network.on("hoverEdge", function (params) { fillTip(edges.get(params.edge)); });
+
     network.on("click", function (params) {
       if (params.nodes.length) {
         var node = nodes.get(params.nodes[0]);
@@ -207,6 +271,15 @@
           report("Copy this link: " + link);
         }
       });
+    }
+
+    var details = document.querySelector('.pm-table[data-map="' + app.dataset.map + '"]');
+    if (details) {
+      var build = function () {
+        if (details.open && !details.dataset.built) buildTable(details, data, nodes);
+      };
+      details.addEventListener("toggle", build);
+      build();
     }
 
     var wanted = app.classList.contains("pm-local") ? app.dataset.current : focusRequest();
