@@ -157,7 +157,9 @@ class SearchEngine:
             for alt in alts
             for w in alt.lstrip("^").split()
         }
-        self.analyzer = self.index.schema["body"].analyzer
+        # FileIndex.schema reads the table of contents from disk on every access.
+        self.schema = self.index.schema
+        self.analyzer = self.schema["body"].analyzer
         self.generation = generation
 
     @functools.cached_property
@@ -183,7 +185,7 @@ class SearchEngine:
             msg = "empty query: give one or more words to search for"
             raise SearchError(msg)
         restrict = _filter_query(filters or {}, self.meta)
-        schema, synonyms, searcher = self.index.schema, self.meta.synonyms, self.searcher
+        schema, synonyms, searcher = self.schema, self.meta.synonyms, self.searcher
         known = self.phrases if synonyms_in(cleaned, synonyms) else None
         main = build_query(schema, cleaned, synonyms, phrases=known)
         if main is None:
