@@ -6,7 +6,6 @@ errors exit 2 (click's convention); anything unexpected keeps its traceback.
 
 from __future__ import annotations
 
-import http.server
 import json
 import logging
 import sys
@@ -449,8 +448,15 @@ def search(
 def serve(root: Path, host: str, port: int, interval: float) -> None:
     """Build, serve site/ over HTTP, and rebuild when content changes."""
     import functools
+    import http.server  # here: importing it costs every other command 60 ms
 
     from builder.pipeline import build as run_build
+
+    class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+        """Serve files, logging requests at debug level only."""
+
+        def log_message(self, format: str, *args: Any) -> None:
+            log.debug(format, *args)
 
     cfg = BuildConfig.from_root(root)
     _run(run_build, cfg)
@@ -534,10 +540,3 @@ def _watch(cfg: BuildConfig, interval: float) -> None:
             click.echo("Rebuilt.", err=True)
         except BuilderError as e:
             click.echo(f"{e}\nThe previous site is still served.", err=True)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve files, logging requests at debug level only."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug(format, *args)

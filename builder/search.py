@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import index, qparser, spelling
+from whoosh import index, spelling
 from whoosh import query as q
 
 from builder.config import BuildConfig
@@ -345,6 +345,8 @@ def field_query(schema: Any, cleaned: str, fields: dict[str, float]) -> q.Query 
 
 def _fuzzy_query(schema: Any, cleaned: str) -> q.Query | None:
     """Every word of four letters or more may be one edit away (the retry when nothing matches)."""
+    from whoosh import qparser  # only this rare retry parses; importing it costs 20 ms
+
     parser = qparser.MultifieldParser(
         list(_TEXT_FIELDS), schema, fieldboosts=_TEXT_FIELDS, group=qparser.OrGroup
     )
