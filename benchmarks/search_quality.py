@@ -23,6 +23,10 @@ from builder.search import SearchEngine, clean_query
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: Queries that are not in the benchmark, to warm an engine up with (one misspelt, two acronyms).
+WARM_UP = ["incident", "SLA", "restore a databse", "patch servers", "MOF", "release"]
+
+
 def rank_of(ids: list[str], expect: list[str]) -> int | None:
     for i, page in enumerate(ids, 1):
         if page in expect:
@@ -87,8 +91,15 @@ def launch(playwright: Any) -> Any:
 
 
 def in_site_ranks(site: Path, queries: list[dict]) -> list[int | None]:
+    """Type each query into Material's search box (file://, no network) and rank its results.
+
+    Each query starts from an empty box; the results are read once Material reports how many
+    documents match, and again until two readings agree (the list renders in steps).
+    """
     from playwright.sync_api import sync_playwright
 
+    meta = "(document.querySelector('.md-search-result__meta') || {}).textContent || ''"
+    links = "li.md-search-result__item > a.md-search-result__link"
     ranks: list[int | None] = []
     with sync_playwright() as p:
         browser = launch(p)
@@ -96,31 +107,34 @@ def in_site_ranks(site: Path, queries: list[dict]) -> list[int | None]:
         page.route(
             "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
         )
-        page.goto((site / "index.html").as_uri())
+        page.goto((site.resolve() / "index.html").as_uri())
+        page.keyboard.press("/")
+        box = page.locator("input.md-search__input")
         for q in queries:
-            box = page.locator("input.md-search__input")
-            page.keyboard.press("/")
+            box.fill("")
+            page.wait_for_function(f"() => !/matching/i.test({meta})", timeout=10_000)
             # Fill all but the last character, then type it: one keyup, one search.
             box.fill(q["query"][:-1])
             box.press_sequentially(q["query"][-1])
             try:
                 # The first query waits for the search worker to load the index.
-                page.locator(".md-search-result__item").first.wait_for(
-                    timeout=30_000 if not ranks else 10_000
-                )
-                page.wait_for_timeout(150)
-                hrefs = page.locator(
-                    "li.md-search-result__item > a.md-search-result__link"
-                ).evaluate_all("ls => ls.map(a => a.getAttribute('href'))")
+                page.wait_for_function(f"() => /matching/i.test({meta})", timeout=30_000)
             except Exception:
-                hrefs = []
-            ids = []
+                ranks.append(None)
+                continue
+            read = lambda: page.locator(links).evaluate_all(  # noqa: E731
+                "ls => ls.map(a => a.getAttribute('href'))"
+            )
+            hrefs, previous = read(), None
+            while hrefs != previous:
+                page.wait_for_timeout(200)
+                previous, hrefs = hrefs, read()
+            ids: list[str] = []
             for h in hrefs:
                 name = h.split("?")[0].split("#")[0].rsplit("/", 1)[-1].removesuffix(".html")
                 if name not in ids:
                     ids.append(name)
             ranks.append(rank_of(ids, q["expect"]))
-            page.keyboard.press("Escape")
         browser.close()
     return ranks
 
@@ -133,6 +147,13 @@ def main() -> None:
     cfg = BuildConfig.from_root(ROOT)
     queries = yaml.safe_load((ROOT / "tests" / "search" / "queries.yaml").read_text())["queries"]
     engine = SearchEngine(cfg)
+    # A new engine loads a few things on first use (field lengths, the spelling table, the
+    # synonym phrases): warm it up on other queries, then time each benchmark query once.
+    start = time.perf_counter()
+    engine.search("capacity")
+    first = (time.perf_counter() - start) * 1000
+    for warm in WARM_UP:
+        engine.search(warm)
     portal_ranks, misses, latencies = [], [], []
     for q in queries:
         start = time.perf_counter()
@@ -148,6 +169,7 @@ def main() -> None:
         "queries": len(queries),
         "portal": metrics(portal_ranks),
         "baseline": metrics(base_ranks),
+        "first_query_ms": first,
         "latency_ms": {
             "p50": statistics.median(latencies),
             "p95": sorted(latencies)[int(0.95 * (len(latencies) - 1))],
@@ -166,7 +188,10 @@ def main() -> None:
             m = result[name]
             print(f"| {name} | {m['MRR']:.3f} | {m['hit@1']:.3f} | {m['hit@5']:.3f} | |")
     print(
-        f"\nportal search latency in process: p50 {result['latency_ms']['p50']:.1f} ms, p95 {result['latency_ms']['p95']:.1f} ms"
+        f"\nportal search latency in process: p50 {result['latency_ms']['p50']:.1f} ms, "
+        f"p95 {result['latency_ms']['p95']:.1f} ms (each query once, after warming the engine "
+        f"up on {len(WARM_UP)} other queries; the first query of a new engine took "
+        f"{result['first_query_ms']:.1f} ms)"
     )
     for query, want, got in misses:
         print(f"- not first: {query!r}: want {want}, got {got}")
