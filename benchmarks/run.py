@@ -106,11 +106,12 @@ def synthetic_project(copies: int, dest: Path) -> Path:
 
 
 def pipeline_at_scale(copies: int) -> dict[str, float]:
+    from search_quality import WARM_UP
+
     from builder.index import find_related, write_index
     from builder.index_store import content_hash, index_dir, publish_generation
     from builder.render.pages import render_docs
     from builder.search import SearchEngine
-    from search_quality import WARM_UP
 
     queries = yaml.safe_load((ROOT / "tests" / "search" / "queries.yaml").read_text())["queries"]
     with tempfile.TemporaryDirectory() as tmp:
