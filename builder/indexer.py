@@ -48,6 +48,10 @@ class IndexWorker:
         self._process.start()
         child.close()
 
+    def has_related(self) -> bool:
+        """Whether the related pages are ready (``related()`` would not wait)."""
+        return self._related is not None or self._conn.poll()
+
     def related(self) -> dict[str, list[str]]:
         """The related pages of every node (waits for the worker to find them)."""
         if self._related is None:

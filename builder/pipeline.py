@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import gc
 import logging
 import shutil
@@ -28,7 +29,13 @@ from builder.indexer import IndexWorker
 from builder.load import load_content, load_glossary, load_mappings
 from builder.model import Corpus
 from builder.render.pages import render_docs
-from builder.site import new_site_dir, run_mkdocs, swap_site, write_mkdocs_config
+from builder.site import (
+    new_site_dir,
+    preload_mkdocs,
+    run_mkdocs,
+    swap_site,
+    write_mkdocs_config,
+)
 from builder.validate import raise_for_problems, validate
 
 __all__ = ["BuildResult", "CheckResult", "build", "check"]
@@ -123,7 +130,11 @@ def build(cfg: BuildConfig) -> BuildResult:
             with _phase("render", timings):
                 clean_dir(docs_dir, inside=cfg.build_dir)
                 rendered = render_docs(
-                    checked.corpus, checked.graph, docs_dir, worker.related, checked.questionnaire
+                    checked.corpus,
+                    checked.graph,
+                    docs_dir,
+                    functools.partial(_related_when_ready, worker, cfg.mkdocs_config),
+                    checked.questionnaire,
                 )
                 config_file = write_mkdocs_config(cfg, docs_dir, rendered.nav)
             with _phase("site", timings):
@@ -146,6 +157,13 @@ def build(cfg: BuildConfig) -> BuildResult:
         dict(worker.timings),
         time.monotonic() - start,
     )
+
+
+def _related_when_ready(worker: IndexWorker, base_config: Path) -> dict[str, list[str]]:
+    """The worker's related pages; while they are not ready, import what mkdocs will need."""
+    if not worker.has_related():
+        preload_mkdocs(base_config)
+    return worker.related()
 
 
 def _build_site(cfg: BuildConfig, config_file: Path) -> Path:

@@ -7,6 +7,7 @@ or interrupted build leaves the previous site/ exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -41,6 +42,45 @@ def write_mkdocs_config(cfg: BuildConfig, docs_dir: Path, nav: list[NavItem]) ->
     }
     write_text(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
     return path
+
+
+def preload_mkdocs(config_file: Path) -> None:
+    """Import mkdocs and the theme, plugins and Markdown extensions ``config_file`` names.
+
+    The build calls this while it waits on the index worker, so that the site phase does not
+    spend its first second importing. Best effort: a name that cannot be imported here is left
+    for mkdocs itself to report.
+    """
+    import importlib
+    from importlib.metadata import entry_points
+
+    import mkdocs.commands.build  # noqa: F401 - imported to have it loaded
+
+    class _Tolerant(yaml.SafeLoader):
+        pass
+
+    _Tolerant.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Tolerant) or {}
+    except (OSError, yaml.YAMLError):
+        return
+    if not isinstance(data, dict):
+        return
+    names = [next(iter(p)) if isinstance(p, dict) else p for p in data.get("plugins") or []]
+    theme = (data.get("theme") or {}).get("name") if isinstance(data.get("theme"), dict) else None
+    # mkdocs prefers a plugin of the theme's own namespace ("material/search" over "search").
+    wanted = [("mkdocs.plugins", f"{theme}/{n}") for n in names]
+    wanted += [("mkdocs.plugins", n) for n in names] + [("mkdocs.themes", theme)]
+    for group, name in wanted:
+        for ep in entry_points(group=group, name=str(name)):
+            with contextlib.suppress(Exception):
+                ep.load()
+    for ext in data.get("markdown_extensions") or []:
+        name = next(iter(ext)) if isinstance(ext, dict) else str(ext)
+        for module in (name, f"markdown.extensions.{name}"):
+            with contextlib.suppress(Exception):
+                importlib.import_module(module)
+                break
 
 
 def run_mkdocs(config_file: Path, site_dir: Path) -> None:

@@ -141,3 +141,27 @@ def test_build_publishes_the_search_index(built):
     generation = current_generation(index_dir(cfg))
     assert generation is not None
     assert IndexMeta.read(generation).content_hash == content_hash(cfg)
+
+
+def test_preload_mkdocs_imports_what_the_config_names(tmp_path):
+    """The build imports mkdocs' theme, plugins and extensions while it waits on the index
+    worker; a config it cannot read is left for mkdocs to report."""
+    import subprocess
+    import sys
+
+    from builder.site import preload_mkdocs
+
+    for text in ("- not\n- a mapping\n", "plugins: [nope-plugin]\nmarkdown_extensions: [nope]\n"):
+        bad = tmp_path / "bad.yml"
+        bad.write_text(text)
+        preload_mkdocs(bad)  # no exception
+    preload_mkdocs(tmp_path / "missing.yml")
+    code = (
+        "import sys; from pathlib import Path; from builder.site import preload_mkdocs; "
+        "preload_mkdocs(Path('mkdocs.yml')); "
+        "print(all(m in sys.modules for m in ('mkdocs.commands.build', "
+        "'material.plugins.search.plugin', 'pymdownx.superfences')))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert out.stdout.strip() == "True", out.stderr
