@@ -7,6 +7,7 @@ publishes once the site is in place.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import shutil
 import tempfile
@@ -16,29 +17,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from whoosh import classify, fields, index
-from whoosh import query as wq
+from whoosh import scoring as wscoring
 from whoosh.analysis import STOP_WORDS, Analyzer, StandardAnalyzer, StemmingAnalyzer, Token
-from whoosh.filedb.filestore import RamStorage
 from whoosh.lang.porter import stem
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from builder.fsutil import write_text
 from builder.graph import AUTOMATES, KIND, LINKS_TO, MAPS_TO, PART_OF, RELATION
 from builder.index_store import IndexMeta, write_phrases
 from builder.load.content import LINK, TAG
 from builder.model import Corpus
-from builder.scoring import CachedLengthsBM25F, ScoreArrayOr, known_phrases
+from builder.scoring import CachedLengthsBM25F, known_phrases
 from builder.textutil import sentence_bounds
 
 if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
-    "RELATED_SCHEMA",
     "SCHEMA",
     "documents",
     "find_related",
     "plain_text",
-    "related_pages",
     "synonym_table",
     "write_index",
 ]
@@ -124,14 +123,6 @@ class BodyTerms(Analyzer):  # type: ignore[misc]
             token.pos += 1
 
 
-#: What more-like-this reads: the body's terms and their weights (no positions). The term
-#: vectors more-like-this needs are counted while the documents are added.
-RELATED_SCHEMA = fields.Schema(
-    id=fields.ID(stored=True, unique=True),
-    body=fields.TEXT(analyzer=BodyTerms(), phrase=False),
-)
-
-
 def write_index(corpus: Corpus, G: nx.MultiDiGraph, search_dir: Path, digest: str) -> Path:
     """Write a new index generation under ``search_dir`` (not yet current) and return it."""
     search_dir.mkdir(parents=True, exist_ok=True)
@@ -160,22 +151,45 @@ def write_index(corpus: Corpus, G: nx.MultiDiGraph, search_dir: Path, digest: st
 def find_related(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, list[str]]:
     """Return up to five related pages for every node (ids, best first), from more-like-this.
 
-    More-like-this reads only the body field, whose statistics do not depend on the other
-    fields, so it runs on an index in memory of the bodies alone: the build gets related pages
-    without waiting for the search index, which another process writes meanwhile.
+    This is what ``searcher.more_like(docnum, "body", numterms=10)`` finds on the search index,
+    leaving out the pages a page already links or is linked from: the ten key terms of a
+    page's body by whoosh's Bo1 model, then the pages with the best BM25F score (whoosh's
+    formula, its idf and its one-byte field lengths) over those terms, ties to the earlier id.
+    More-like-this reads only the body field, so it is computed here from the bodies' term
+    counts in memory, without writing an index, while another process writes the search
+    index. Tests hold the pages it picks to whoosh's own more_like.
     """
-    ix = RamStorage().create_index(RELATED_SCHEMA)
-    writer = ix.writer()
-    analyzer = RELATED_SCHEMA["body"].analyzer
-    vectors: dict[str, dict[str, float]] = {}
-    for node in sorted(corpus, key=lambda n: n.id):
-        text = plain_text(node.body, corpus)
-        writer.add_document(id=node.id, body=text)
-        counts = Counter(token.text for token in analyzer(text))
-        vectors[node.id] = {term: float(n) for term, n in counts.items()}
-    writer.commit()
-    with ix.searcher(weighting=CachedLengthsBM25F()) as searcher:
-        return dict(related_pages(corpus, G, searcher, vectors))
+    analyzer = BodyTerms()
+    nodes = sorted(corpus, key=lambda n: n.id)
+    vectors = [Counter(t.text for t in analyzer(plain_text(n.body, corpus))) for n in nodes]
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for docnum, vector in enumerate(vectors):
+        for term, count in vector.items():
+            postings.setdefault(term, []).append((docnum, float(count)))
+    count_all = len(nodes)
+    field_length = sum(sum(v.values()) for v in vectors)
+    # Whoosh keeps a document's length in one byte; BM25F reads it back rounded.
+    lengths = [byte_to_length(length_to_byte(sum(v.values()))) for v in vectors]
+    average = field_length / (count_all or 1) or 1
+    frequency = {term: sum(w for _, w in plist) for term, plist in postings.items()}
+    model = classify.Bo1Model(count_all, field_length)
+    bm25f = wscoring.BM25F()
+    idf = {term: math.log(count_all / (len(plist) + 1)) + 1 for term, plist in postings.items()}
+    related: dict[str, list[str]] = {}
+    for docnum, node in enumerate(nodes):
+        linked = set(G.successors(node.id)) | set(G.predecessors(node.id)) | {node.id}
+        scores: dict[int, float] = {}
+        for term, weight in _key_terms(vectors[docnum].items(), frequency, model):
+            for other, tf in postings[term]:
+                score = wscoring.bm25(idf[term], tf, lengths[other], average, bm25f.B, bm25f.K1)
+                # Summed in the order whoosh's OR adds them, term by term.
+                scores[other] = scores.get(other, 0.0) + score * weight * 1.0
+        ranked = sorted(
+            (d for d, sc in scores.items() if sc > 0 and d != docnum),
+            key=lambda d: (-scores[d], d),
+        )[: RELATED + len(linked)]
+        related[node.id] = [nodes[d].id for d in ranked if nodes[d].id not in linked][:RELATED]
+    return related
 
 
 def documents(corpus: Corpus, G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
@@ -252,41 +266,6 @@ def synonym_table(corpus: Corpus) -> dict[str, list[str]]:
         k: sorted(v for v in values if not (v.startswith("^") and v[1:] in values))
         for k, values in sorted(table.items())
     }
-
-
-def related_pages(
-    corpus: Corpus,
-    G: nx.MultiDiGraph,
-    searcher: Any,
-    vectors: dict[str, dict[str, float]] | None = None,
-) -> Iterator[tuple[str, list[str]]]:
-    """Yield (id, up to five related ids) from whoosh's more-like-this, leaving out linked pages.
-
-    This is ``searcher.more_like(docnum, "body", numterms=10)`` with the collection statistics
-    read once instead of once per term per page (tests hold it to whoosh's own results): the
-    ten key terms of the page's body by whoosh's Bo1 model, searched as one OR query. The
-    body's term weights come from ``vectors`` (id -> term -> weight) or the index's vectors.
-    """
-    reader = searcher.reader()
-    frequency = {w.decode("utf-8"): ti.weight() for w, ti in reader.iter_field("body")}
-    model = classify.Bo1Model(reader.doc_count_all(), reader.field_length("body"))
-    # Stored fields hold the prose too: read each page's id once, not once per hit.
-    ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
-    for node in sorted(corpus, key=lambda n: n.id):
-        docnum = searcher.document_number(id=node.id)
-        if vectors is not None:
-            vector: Iterable[tuple[str, float]] = vectors[node.id].items()
-        elif docnum is not None and reader.has_vector(docnum, "body"):
-            vector = reader.vector_as("weight", docnum, "body")
-        else:
-            continue
-        linked = set(G.successors(node.id)) | set(G.predecessors(node.id)) | {node.id}
-        terms = _key_terms(vector, frequency, model)
-        query = ScoreArrayOr([wq.Term("body", word, boost=weight) for word, weight in terms])
-        hits = searcher.search(query, limit=RELATED + len(linked), mask={docnum}, optimize=False)
-        found = (ids[hits.docnum(n)] for n in range(hits.scored_length()))
-        picks = [page for page in found if page not in linked]
-        yield node.id, picks[:RELATED]
 
 
 def _key_terms(
