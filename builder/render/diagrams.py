@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import weakref
 from collections import Counter
 
 import networkx as nx
@@ -26,15 +27,27 @@ _SHORT = {
 }
 
 
+#: Where each element sits, per graph: the home page and every stage page draw the diagram.
+_PLACED: weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[list[str], dict[str, str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _placed(corpus: Corpus, G: nx.MultiDiGraph) -> tuple[list[str], dict[str, str]]:
+    if G not in _PLACED:
+        lanes = [lane for lane in lifecycle_lanes(corpus, G) if lane != "across"]
+        _PLACED[G] = (lanes, lane_of_nodes(corpus, G, lanes) if lanes else {})
+    return _PLACED[G]
+
+
 def lifecycle_svg(
     corpus: Corpus, G: nx.MultiDiGraph, *, current: str | None = None, prefix: str = ""
 ) -> str:
     """Return the five ITIL stages as linked boxes, with how many elements of each framework
     align with each stage; ``current`` is highlighted. Empty when there are no stages."""
-    lanes = [lane for lane in lifecycle_lanes(corpus, G) if lane != "across"]
+    lanes, placed = _placed(corpus, G)
     if not lanes:
         return ""
-    placed = lane_of_nodes(corpus, G, lanes)
     counts: dict[str, Counter[str]] = {lane: Counter() for lane in lanes}
     for n, lane in placed.items():
         if lane in counts and n not in lanes:

@@ -249,8 +249,14 @@ def local_view(corpus: Corpus, G: nx.MultiDiGraph, n: str, U: nx.Graph | None = 
     """
     if U is None:
         U = undirected(G)
-    near = set(nx.single_source_shortest_path_length(U, n, cutoff=1))
-    two = set(nx.single_source_shortest_path_length(U, n, cutoff=2))
+    near = {n, *U[n]}
+    # Two hops out only when that stays small: stop counting as soon as it does not, so that a
+    # page next to a hub does not walk the hub's whole neighbourhood.
+    two = set(near)
+    for v in near:
+        two.update(U[v])
+        if len(two) > LOCAL_LIMIT // 2:
+            break
     if len(two) <= LOCAL_LIMIT // 2:
         near = two
     elif len(near) > LOCAL_LIMIT:

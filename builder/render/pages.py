@@ -511,8 +511,8 @@ def _render_maps(
     overview = overview_view(corpus, G)
     views = [overview]
     pair_nav: list[NavItem] = []
-    for header in sorted(corpus.mapping_files, key=lambda f: f.framework_ids):
-        a, b = header.framework_ids
+    # One map per pair of frameworks, however many mapping files hold their records.
+    for a, b in sorted({tuple(h.framework_ids) for h in corpus.mapping_files}):
         if a in corpus and b in corpus:
             view = pair_view(corpus, G, a, b)
             if view.nodes:
