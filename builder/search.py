@@ -167,6 +167,13 @@ class SearchEngine:
         """The synonym phrases matched when the index was written (read on first use)."""
         return read_phrases(self.generation)
 
+    def _query(self, text: str, *, fuzzy: bool = False) -> q.Query | None:
+        """The query for cleaned ``text``; the stored synonym phrases are read only when it
+        has a synonym (a query without one does not pay for reading them)."""
+        synonyms = self.meta.synonyms
+        known = self.phrases if synonyms_in(text, synonyms) else None
+        return build_query(self.schema, text, synonyms, fuzzy=fuzzy, phrases=known)
+
     def __enter__(self) -> SearchEngine:
         return self
 
@@ -185,18 +192,14 @@ class SearchEngine:
             msg = "empty query: give one or more words to search for"
             raise SearchError(msg)
         restrict = _filter_query(filters or {}, self.meta)
-        schema, synonyms, searcher = self.schema, self.meta.synonyms, self.searcher
-        known = self.phrases if synonyms_in(cleaned, synonyms) else None
-        main = build_query(schema, cleaned, synonyms, phrases=known)
+        synonyms, searcher = self.meta.synonyms, self.searcher
+        main = self._query(cleaned)
         if main is None:
             msg = f"no searchable words in {cleaned!r} (only common words like 'the' or 'how')"
             raise SearchError(msg)
         did_you_mean = _correction(searcher, self.corrector, cleaned, self.vocabulary)
         # Misspelt words match nothing, so the corrected query is the better one to run.
-        query = None
-        if did_you_mean:
-            known = self.phrases if synonyms_in(did_you_mean, synonyms) else None
-            query = build_query(schema, did_you_mean, synonyms, phrases=known)
+        query = self._query(did_you_mean) if did_you_mean else None
         pool = max(limit, RERANK_POOL)
         # optimize=False: whoosh's block-quality skipping rescans the whole score array for every
         # hit; on an index this size the plain scan returns the same hits in less time.
@@ -206,7 +209,7 @@ class SearchEngine:
         if not results.scored_length() and query is not None:
             results = run(main)
         if not results.scored_length():
-            retry = build_query(schema, cleaned, synonyms, fuzzy=True, phrases=known)
+            retry = self._query(cleaned, fuzzy=True)
             if retry is not None:
                 results = run(retry)
                 fuzzy = True
