@@ -61,20 +61,26 @@ def test_overview_shows_every_node_the_graph_places(project, offline):
     assert offline.errors == []
 
 
-def test_clicking_a_node_opens_its_page(project, offline):
-    cfg, _ = project
-    open_map(offline, (cfg.site_dir / "maps" / "lifecycle.html").as_uri())
-    point = offline.page.evaluate(
-        """() => {
+def node_point(offline, node_id: str) -> dict[str, float]:
+    """Scroll the first map into view, zoom onto ``node_id`` and return its page coordinates."""
+    return offline.page.evaluate(
+        """(id) => {
             const m = window.portalMaps[0];
             m.app.querySelector(".pm-canvas").scrollIntoView();
-            m.network.focus("beta-support", {scale: 1.2, animation: false});
-            const p = m.network.getPositions(["beta-support"])["beta-support"];
+            m.network.focus(id, {scale: 1.2, animation: false});
+            const p = m.network.getPositions([id])[id];
             const d = m.network.canvasToDOM(p);
             const r = m.app.querySelector(".pm-canvas").getBoundingClientRect();
             return {x: r.left + d.x, y: r.top + d.y};
-        }"""
+        }""",
+        node_id,
     )
+
+
+def test_clicking_a_node_opens_its_page(project, offline):
+    cfg, _ = project
+    open_map(offline, (cfg.site_dir / "maps" / "lifecycle.html").as_uri())
+    point = node_point(offline, "beta-support")
     offline.page.mouse.click(point["x"], point["y"])
     offline.page.wait_for_url("**/beta-support.html")
     assert offline.blocked == []
@@ -135,17 +141,7 @@ def test_labels_never_run_as_script(project, offline):
 def test_hovering_a_node_shows_its_tooltip_as_text(project, offline):
     cfg, _ = project
     open_map(offline, (cfg.site_dir / "maps" / "lifecycle.html").as_uri())
-    point = offline.page.evaluate(
-        """() => {
-            const m = window.portalMaps[0];
-            m.app.querySelector(".pm-canvas").scrollIntoView();
-            m.network.focus("alpha-evil", {scale: 1.2, animation: false});
-            const p = m.network.getPositions(["alpha-evil"])["alpha-evil"];
-            const d = m.network.canvasToDOM(p);
-            const r = m.app.querySelector(".pm-canvas").getBoundingClientRect();
-            return {x: r.left + d.x, y: r.top + d.y};
-        }"""
-    )
+    point = node_point(offline, "alpha-evil")
     offline.page.mouse.move(point["x"] - 3, point["y"])
     offline.page.mouse.move(point["x"], point["y"])
     tip = offline.page.locator(".vis-tooltip")
