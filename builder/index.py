@@ -6,6 +6,7 @@ publishes once the site is in place.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 import re
@@ -175,20 +176,31 @@ def find_related(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, list[str]]:
     model = classify.Bo1Model(count_all, field_length)
     bm25f = wscoring.BM25F()
     idf = {term: math.log(count_all / (len(plist) + 1)) + 1 for term, plist in postings.items()}
+    # A term's BM25 score on each page holding it, worked out the first time a page asks.
+    impacts: dict[str, list[tuple[int, float]]] = {}
     related: dict[str, list[str]] = {}
     for docnum, node in enumerate(nodes):
         linked = set(G.successors(node.id)) | set(G.predecessors(node.id)) | {node.id}
-        scores: dict[int, float] = {}
+        scores = [0.0] * count_all
         for term, weight in _key_terms(vectors[docnum].items(), frequency, model):
-            for other, tf in postings[term]:
-                score = wscoring.bm25(idf[term], tf, lengths[other], average, bm25f.B, bm25f.K1)
+            impact = impacts.get(term)
+            if impact is None:
+                impact = impacts[term] = [
+                    (
+                        other,
+                        wscoring.bm25(idf[term], tf, lengths[other], average, bm25f.B, bm25f.K1),
+                    )
+                    for other, tf in postings[term]
+                ]
+            for other, score in impact:
                 # Summed in the order whoosh's OR adds them, term by term.
-                scores[other] = scores.get(other, 0.0) + score * weight * 1.0
-        ranked = sorted(
-            (d for d, sc in scores.items() if sc > 0 and d != docnum),
-            key=lambda d: (-scores[d], d),
-        )[: RELATED + len(linked)]
-        related[node.id] = [nodes[d].id for d in ranked if nodes[d].id not in linked][:RELATED]
+                scores[other] += score * weight
+        scores[docnum] = 0.0
+        # Best first, ties to the earlier page: nlargest keeps the order of equal keys.
+        ranked = heapq.nlargest(RELATED + len(linked), range(count_all), key=scores.__getitem__)
+        related[node.id] = [
+            nodes[d].id for d in ranked if scores[d] > 0 and nodes[d].id not in linked
+        ][:RELATED]
     return related
 
 
