@@ -138,6 +138,30 @@ def test_framework_members_without_parent_are_grouped_by_kind_in_the_nav(make_pr
     assert alpha[-1] == {"Roles": [{"Process Owner": "alpha-role-owner.md"}]}
 
 
+def test_tasks_are_grouped_by_their_stage_in_the_nav(make_project):
+    """One flat list of tasks made every task page list every task (quadratic at scale)."""
+    loose = page(
+        "task-tidy-up",
+        "task",
+        "Tidy up",
+        extra="""
+            performer: [role-fixer]
+            accountable: role-fixer
+            carries_out: [alpha-incident]
+            trigger: Monthly.
+            frequency: Monthly.
+            inputs: [list]
+            outputs: [tidy list]
+            """,
+    )
+    result = check(make_project({"content/tasks/task-tidy-up.md": loose}, minimal=True))
+    tasks = next(item["Tasks"] for item in build_nav(result.corpus) if "Tasks" in item)
+    assert tasks == [
+        {"Alpha Operation": [{"Fix an outage": "task-fix-an-outage.md"}]},
+        {"Tidy up": "task-tidy-up.md"},
+    ]
+
+
 def test_find_your_role_learning_path_and_checklist_pages(make_project):
     docs = render(make_project(minimal=True))
     roles = (docs / "roles.md").read_text()

@@ -669,7 +669,10 @@ def build_nav(
     loose = [n for n in corpus if n.id not in placed]
     for kind in sorted({n.kind for n in loose}):
         members = sorted((n for n in loose if n.kind == kind), key=_order_key)
-        entries = [tree(n, frozenset()) for n in members]
+        if kind == "task":
+            entries = _tasks_by_stage(corpus, members, tree)
+        else:
+            entries = [tree(n, frozenset()) for n in members]
         if kind == "role":
             entries.insert(0, {"Find your role": "roles.md"})
         nav.append({kind_label(kind, plural=True): entries})
@@ -685,6 +688,24 @@ def build_nav(
         browse.append({"Glossary": "glossary.md"})
     nav.append({"Browse": browse})
     return nav
+
+
+def _tasks_by_stage(
+    corpus: Corpus, tasks: list[Guidance], tree: Callable[[Guidance, frozenset[str]], NavItem]
+) -> list[NavItem]:
+    """Tasks grouped under their ITIL stage, in lifecycle order; a task without one follows.
+
+    A page's nav lists every page of its own group (Material prunes only the other groups), so
+    one flat list of tasks would grow each task page with every task added.
+    """
+    stages = sorted((n for n in corpus if n.kind == "stage"), key=_order_key)
+    groups: list[NavItem] = []
+    for stage in stages:
+        members = [tree(t, frozenset()) for t in tasks if t.stage == stage.id]
+        if members:
+            groups.append({html.escape(stage.title, quote=False): members})
+    staged = {stage.id for stage in stages}
+    return groups + [tree(t, frozenset()) for t in tasks if t.stage not in staged]
 
 
 def _framework_section(
