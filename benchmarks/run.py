@@ -120,6 +120,9 @@ def at_scale(copies: int, runs: int = 1) -> dict[str, float]:
             # The build leaves the kernel writing the new site (about 370 MB at 10x) back to
             # disk while the steps are measured: let that finish first.
             os.sync()
+            site = root / "site"
+            size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6
+            measured.setdefault("site", []).append(size)
             out = subprocess.run(steps, check=True, capture_output=True, text=True).stdout
             for key, value in json.loads(out).items():
                 measured.setdefault(key, []).append(value)
@@ -377,19 +380,18 @@ def main() -> None:
         "## Scaling",
         "",
         "Copies of the content under new ids. For each size: a full `portal build` (new "
-        "process, wall time, mkdocs included); then, in another new process, the pipeline "
+        "process, wall time, mkdocs included) and the size of the site it writes; then, in another new process, the pipeline "
         "without mkdocs one step after another (load + check, related pages, search index, "
         "render; CPU seconds) and search latency over the 62 queries of "
         "tests/search/queries.yaml (each once, after the same warm-up as above). 1x is the "
         "median of 3 runs, larger sizes one run. The last row divides the largest size by "
         "1x, next to the ratio of nodes.",
         "",
-        "| content | nodes | portal build s | check s cpu | related s cpu | index s cpu "
-        "| render s cpu "
-        "| search p50 ms | search p95 ms |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| content | nodes | portal build s | site MB | check s cpu | related s cpu "
+        "| index s cpu | render s cpu | search p50 ms | search p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    columns = ("nodes", "build", "check", "related", "index", "render", "p50", "p95")
+    columns = ("nodes", "build", "site", "check", "related", "index", "render", "p50", "p95")
     rows = {}
     for scale in (int(s) for s in args.scales.split(",")):
         rows[scale] = r = at_scale(scale, runs=3 if scale == 1 else 1)
