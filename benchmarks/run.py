@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "results.md"
 
 
-def build_and_bare_mkdocs(work: Path, runs: int = 3) -> dict[str, Any]:
+def build_and_bare_mkdocs(work: Path, runs: int = 5) -> dict[str, Any]:
     """Phases of one build in process, then wall times of `portal build` and of a bare
     `mkdocs build` of the same docs tree, each in a new process, taken in turn."""
     cfg = BuildConfig.from_root(ROOT, site_dir=work / "site", build_dir=work / "build")
