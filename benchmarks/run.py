@@ -117,7 +117,7 @@ def at_scale(copies: int, runs: int = 1) -> dict[str, float]:
         measured: dict[str, list[float]] = {}
         for _ in range(runs):
             measured.setdefault("build", []).append(_timed(build))
-            # The build leaves the kernel writing the new site (about 370 MB at 10x) back to
+            # The build leaves the kernel writing the new site (about 400 MB at 10x) back to
             # disk while the steps are measured: let that finish first.
             os.sync()
             site = root / "site"
@@ -380,12 +380,12 @@ def main() -> None:
         "## Scaling",
         "",
         "Copies of the content under new ids. For each size: a full `portal build` (new "
-        "process, wall time, mkdocs included) and the size of the site it writes; then, in another new process, the pipeline "
-        "without mkdocs one step after another (load + check, related pages, search index, "
-        "render; CPU seconds) and search latency over the 62 queries of "
-        "tests/search/queries.yaml (each once, after the same warm-up as above). 1x is the "
-        "median of 3 runs, larger sizes one run. The last row divides the largest size by "
-        "1x, next to the ratio of nodes.",
+        "process, wall time, mkdocs included) and the size of the site it writes; then, in "
+        "another new process, the pipeline without mkdocs one step after another (load + "
+        "check, related pages, search index, render; CPU seconds) and search latency over the "
+        "62 queries of tests/search/queries.yaml (each once, after the same warm-up as above). "
+        "1x is the median of 3 runs, larger sizes one run. The last row divides the largest "
+        "size by 1x, next to the ratio of nodes.",
         "",
         "| content | nodes | portal build s | site MB | check s cpu | related s cpu "
         "| index s cpu | render s cpu | search p50 ms | search p95 ms |",
