@@ -310,28 +310,16 @@ def _persona_work(corpus: Corpus, role: Guidance) -> dict[str, Any]:
         ),
         key=lambda t: (t.title.lower(), t.id),
     )
-    stages = sorted((n for n in corpus if n.kind == "stage"), key=_order_key)
-    groups = []
-    for stage in [*stages, None]:
-        members = [
-            t
-            for t in tasks
-            if (t.stage == stage.id if stage else t.stage not in {s.id for s in stages})
-        ]
-        if members:
-            groups.append(
-                {
-                    "title": stage.title if stage else "Across the lifecycle",
-                    "tasks": [
-                        {
-                            "id": t.id,
-                            "title": t.title,
-                            "accountable_only": role.id not in t.performer,
-                        }
-                        for t in members
-                    ],
-                }
-            )
+    groups = [
+        {
+            "title": stage.title if stage else "Across the lifecycle",
+            "tasks": [
+                {"id": t.id, "title": t.title, "accountable_only": role.id not in t.performer}
+                for t in members
+            ],
+        }
+        for stage, members in _by_stage(corpus, tasks)
+    ]
     meetings = [
         {"id": t.id, "title": t.title}
         for t in tasks
@@ -481,7 +469,7 @@ def _render_home(
             "counterparts": ", ".join(str(G.nodes[v][TITLE]) for v, _ in counterparts(G, s.id))
             or "none yet",
         }
-        for s in sorted((n for n in corpus if n.kind == "stage"), key=_order_key)
+        for s in _stages(corpus)
     ]
     counts = Counter(n.framework or n.id for n in corpus)
     frameworks = [
@@ -519,7 +507,7 @@ def _render_maps(
                 views.append(view)
                 pair_nav.append({html.escape(view.title, quote=False): f"maps/{view.id}.md"})
     stage_nav: list[NavItem] = []
-    for stage in sorted((n for n in corpus if n.kind == "stage"), key=_order_key):
+    for stage in _stages(corpus):
         view = stage_view(corpus, G, stage.id)
         views.append(view)
         stage_nav.append({html.escape(stage.title, quote=False): f"maps/{view.id}.md"})
@@ -698,14 +686,14 @@ def _tasks_by_stage(
     A page's nav lists every page of its own group (Material prunes only the other groups), so
     one flat list of tasks would grow each task page with every task added.
     """
-    stages = sorted((n for n in corpus if n.kind == "stage"), key=_order_key)
-    groups: list[NavItem] = []
-    for stage in stages:
-        members = [tree(t, frozenset()) for t in tasks if t.stage == stage.id]
-        if members:
-            groups.append({html.escape(stage.title, quote=False): members})
-    staged = {stage.id for stage in stages}
-    return groups + [tree(t, frozenset()) for t in tasks if t.stage not in staged]
+    entries: list[NavItem] = []
+    for stage, members in _by_stage(corpus, tasks):
+        items = [tree(t, frozenset()) for t in members]
+        if stage:
+            entries.append({html.escape(stage.title, quote=False): items})
+        else:
+            entries += items
+    return entries
 
 
 def _framework_section(
@@ -796,6 +784,29 @@ def _rows(corpus: Corpus, nodes: list[Guidance], column: str) -> list[dict[str, 
 def _framework_title(corpus: Corpus, framework_id: str) -> str:
     node = corpus.by_id.get(framework_id)
     return node.title if node is not None else framework_id
+
+
+def _stages(corpus: Corpus) -> list[Guidance]:
+    """The ITIL stages in lifecycle order."""
+    return sorted((n for n in corpus if n.kind == "stage"), key=_order_key)
+
+
+def _by_stage(
+    corpus: Corpus, tasks: list[Guidance]
+) -> list[tuple[Guidance | None, list[Guidance]]]:
+    """``tasks`` grouped by their stage, in lifecycle order, keeping their order in a group;
+    the tasks with no stage of the corpus last, under ``None``. Empty groups are left out."""
+    stages = _stages(corpus)
+    known = {s.id for s in stages}
+    groups: dict[str | None, list[Guidance]] = {}
+    for t in tasks:
+        groups.setdefault(t.stage if t.stage in known else None, []).append(t)
+    ordered: list[tuple[Guidance | None, list[Guidance]]] = [
+        (s, groups[s.id]) for s in stages if s.id in groups
+    ]
+    if None in groups:
+        ordered.append((None, groups[None]))
+    return ordered
 
 
 def _order_key(n: Guidance) -> tuple[int, str, str]:
