@@ -54,7 +54,6 @@ log = logging.getLogger(__name__)
 
 FILTERS = ("framework", "kind", "role", "stage")
 _FILTER_FIELDS = {"framework": "framework", "kind": "kind", "role": "roles", "stage": "stage"}
-_TEXT_FIELDS = TEXT_FIELDS
 MAX_QUERY = 500
 _PHRASE = re.compile(r'"([^"]+)"')
 _WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")
@@ -284,7 +283,7 @@ def build_query(
     ``phrases`` holds the synonym phrases matched when the index was written (see
     :func:`builder.scoring.known_phrases`); a phrase found there is not matched again.
     """
-    main = _fuzzy_query(schema, cleaned) if fuzzy else field_query(schema, cleaned, _TEXT_FIELDS)
+    main = _fuzzy_query(schema, cleaned) if fuzzy else field_query(schema, cleaned, TEXT_FIELDS)
     if main is None:
         return None
     found = sorted(synonyms_in(cleaned, synonyms), key=lambda alt: alt.startswith("^"))
@@ -351,7 +350,7 @@ def _fuzzy_query(schema: Any, cleaned: str) -> q.Query | None:
     from whoosh import qparser  # only this rare retry parses; importing it costs 20 ms
 
     parser = qparser.MultifieldParser(
-        list(_TEXT_FIELDS), schema, fieldboosts=_TEXT_FIELDS, group=qparser.OrGroup
+        list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS, group=qparser.OrGroup
     )
     for plugin in (qparser.WildcardPlugin, qparser.RangePlugin, qparser.FieldsPlugin):
         parser.remove_plugin_class(plugin)
@@ -548,13 +547,13 @@ def snippet(
     # One pass over the text: which query words each sentence holds. Matching the lowercased
     # text without IGNORECASE finds the same words faster (when lowercasing keeps positions).
     found: dict[int, set[str]] = {}
-    lowered = text.lower()
-    if marker is None:
-        matches: Any = ()
-    elif len(lowered) == len(text):
-        matches = _case_sensitive(marker.pattern).finditer(lowered)
-    else:
-        matches = marker.finditer(text)
+    matches: Any = ()
+    if marker is not None:
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            matches = _case_sensitive(marker.pattern).finditer(lowered)
+        else:
+            matches = marker.finditer(text)
     for m in matches:
         found.setdefault(bisect.bisect_right(starts, m.start()) - 1, set()).add(m.group(0).lower())
     if marker is None:

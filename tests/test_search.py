@@ -228,13 +228,14 @@ def test_field_query_is_what_whoosh_query_parser_makes(text):
     from whoosh import query as wq
 
     from builder.index import SCHEMA
-    from builder.search import _TEXT_FIELDS, field_query
+    from builder.scoring import TEXT_FIELDS
+    from builder.search import field_query
 
     parser = qparser.MultifieldParser(
-        list(_TEXT_FIELDS), SCHEMA, fieldboosts=_TEXT_FIELDS, group=qparser.OrGroup
+        list(TEXT_FIELDS), SCHEMA, fieldboosts=TEXT_FIELDS, group=qparser.OrGroup
     )
     expected = parser.parse(clean_query(text))
-    got = field_query(SCHEMA, clean_query(text), _TEXT_FIELDS)
+    got = field_query(SCHEMA, clean_query(text), TEXT_FIELDS)
     assert isinstance(got, wq.Or) == isinstance(expected, wq.Or)
     if isinstance(got, wq.Or):
         got = wq.Or(got.subqueries)  # same leaves; only the matcher class differs
