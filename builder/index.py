@@ -168,9 +168,10 @@ def find_related(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, list[str]]:
         for term, count in vector.items():
             postings.setdefault(term, []).append((docnum, float(count)))
     count_all = len(nodes)
-    field_length = sum(sum(v.values()) for v in vectors)
+    sizes = [sum(v.values()) for v in vectors]
+    field_length = sum(sizes)
     # Whoosh keeps a document's length in one byte; BM25F reads it back rounded.
-    lengths = [byte_to_length(length_to_byte(sum(v.values()))) for v in vectors]
+    lengths = [byte_to_length(length_to_byte(size)) for size in sizes]
     average = field_length / (count_all or 1) or 1
     frequency = {term: sum(w for _, w in plist) for term, plist in postings.items()}
     model = classify.Bo1Model(count_all, field_length)
