@@ -18,6 +18,7 @@ from builder.load.schema import MIN_STEPS, REFERENCE_KINDS, did_you_mean, kind_s
 from builder.model import INVERSE, Corpus, Guidance, Mapping
 
 __all__ = [
+    "check_anatomy",
     "check_body_safety",
     "check_duplicate_ids",
     "check_glossary",
@@ -42,6 +43,7 @@ def validate(corpus: Corpus, G: nx.MultiDiGraph, loaded: Iterable[Problem] = ())
         check_duplicate_ids,
         check_kinds,
         check_references,
+        check_anatomy,
         check_mappings,
         check_glossary,
     ):
@@ -182,6 +184,80 @@ def _check_task_references(corpus: Corpus, node: Guidance) -> Iterator[Problem]:
             elif not allowed and target.kind in ("role", "task"):
                 msg = f"{field!r} must name framework elements; {other!r} is a {target.kind}"
                 yield Problem(node.line_of(field), "wrong-kind", msg)
+
+
+#: The kinds that may carry ``subprocesses``, and the id prefix of every template.
+FLOW_KINDS = ("process", "function")
+TEMPLATE_PREFIX = "template-"
+
+
+def check_anatomy(corpus: Corpus) -> Iterator[Problem]:
+    """Report sub-processes and template fields that are misplaced, repeated or lead nowhere.
+
+    Sub-processes belong to processes and functions; ``used_by`` and ``fields`` to templates,
+    whose ids start with ``template-`` and which need both. Sub-process ids and field names are
+    unique within their page; a decision leads to a sub-process of the same page or to ``end``.
+    """
+    for node in corpus:
+        if node.subprocesses and node.kind not in FLOW_KINDS:
+            msg = f"'subprocesses' belong to process and function pages; this is a {node.kind}"
+            yield Problem(node.line_of("subprocesses"), "misplaced-field", msg)
+        for key in ("used_by", "fields"):
+            if node.kind != "template" and getattr(node, key):
+                msg = f"{key!r} belongs to template pages; this is a {node.kind}"
+                yield Problem(node.line_of(key), "misplaced-field", msg)
+        if node.kind == "template":
+            yield from _check_template(node)
+        yield from _check_subprocesses(node)
+
+
+def _check_template(node: Guidance) -> Iterator[Problem]:
+    if not node.id.startswith(TEMPLATE_PREFIX):
+        msg = f"a template's id must start with {TEMPLATE_PREFIX!r}; got {node.id!r}"
+        yield Problem(node.line_of("id"), "bad-pattern", msg)
+    present = dict(node.field_lines)
+    for key in ("used_by", "fields"):
+        if getattr(node, key):
+            continue
+        if key in present:
+            msg = f"{key!r} of a template must list at least one item"
+            yield Problem(node.line_of(key), "empty-field", msg)
+        else:
+            yield Problem(
+                node.line_of("kind"), "missing-field", f"kind 'template' requires {key!r}"
+            )
+    seen: dict[str, SourceLocation] = {}
+    for item in node.fields:
+        key = item.name.casefold()
+        if key in seen:
+            msg = f"duplicate field {item.name!r}: first at {seen[key]}"
+            yield Problem(item.location, "duplicate-field", msg)
+        seen.setdefault(key, item.location)
+
+
+def _check_subprocesses(node: Guidance) -> Iterator[Problem]:
+    ids: dict[str, SourceLocation] = {}
+    for step in node.subprocesses:
+        if step.id in ids:
+            msg = f"duplicate sub-process id {step.id!r}: first at {ids[step.id]}"
+            yield Problem(step.location, "duplicate-id", msg)
+        ids.setdefault(step.id, step.location)
+    targets = set(ids) | {"end"}
+    for step in node.subprocesses:
+        decision = step.decision
+        if decision is None:
+            continue
+        answers = [("no", decision.no, decision.location)]
+        if decision.yes is not None:
+            answers.append(("yes", decision.yes, decision.yes_location or decision.location))
+        for answer, target, where in answers:
+            if target not in targets:
+                msg = (
+                    f"the {answer!r} branch of {step.id!r} goes to {target!r}, which is not a "
+                    f"sub-process of this page; use one of its ids or 'end'"
+                    f"{did_you_mean(target, targets)}"
+                )
+                yield Problem(where, "unknown-id", msg)
 
 
 def check_mappings(corpus: Corpus) -> Iterator[Problem]:
