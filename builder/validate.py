@@ -351,7 +351,9 @@ def check_graph(corpus: Corpus, G: nx.MultiDiGraph) -> Iterator[Problem]:
         chain = " -> ".join([*cycle, cycle[0]])
         yield Problem(node.line_of("parent"), "part-of-cycle", f"part-of cycle: {chain}")
     for n in orphans(G):
-        if corpus[n].parent or corpus[n].links:
-            continue  # its broken references are reported; an orphan report would be noise
+        if corpus[n].parent or corpus[n].links or corpus[n].kind == "template":
+            # Its broken references (a template's empty 'used_by') are reported; an orphan
+            # report would be noise.
+            continue
         msg = f"orphan node {n!r}: give it a 'parent', link to it, or map it"
         yield Problem(corpus[n].line_of("id"), "orphan", msg)
