@@ -30,9 +30,6 @@ __all__ = [
     "validate",
 ]
 
-#: Strong alignments must say how the sets relate, not merely that they overlap.
-STRONG = 8
-
 
 def validate(corpus: Corpus, G: nx.MultiDiGraph, loaded: Iterable[Problem] = ()) -> list[Problem]:
     """Return the problems of loading plus those of every check, sorted by location."""
@@ -209,12 +206,6 @@ def check_mappings(corpus: Corpus) -> Iterator[Problem]:
             msg = f"self-mapping: 'source' and 'target' are both {record.source!r}"
             yield Problem(record.line_of("target"), "self-mapping", msg)
             continue
-        if record.strength >= STRONG and record.relation in ("intersects-with", "no-relation"):
-            msg = (
-                f"strength {record.strength} needs a set relation (equal, subset-of or superset-of); "
-                f"{record.relation!r} allows at most {STRONG - 1}"
-            )
-            yield Problem(record.line_of("strength"), "weak-relation", msg)
         if bad:
             continue
         pair_file = pairs.get(record.location.path)

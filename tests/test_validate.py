@@ -151,14 +151,6 @@ def test_opposite_directions_that_disagree_are_contradictory(make_project):
     ]
 
 
-def test_strong_alignment_needs_a_set_relation(make_project):
-    text = MAP_HEADER + record("alpha-change", "beta-support", "intersects-with", 9)
-    assert problems(make_project, {"mappings/x.yaml": text}) == [
-        "mappings/x.yaml:8: strength 9 needs a set relation (equal, subset-of or superset-of); "
-        "'intersects-with' allows at most 7"
-    ]
-
-
 def test_record_outside_the_files_pair(make_project):
     extra = page("gamma", "framework", "Gamma", body="See [[alpha]].")
     text = MAP_HEADER + record("alpha-change", "gamma")
