@@ -296,15 +296,20 @@ def assess_command(
     """
     from dataclasses import replace
 
-    import builder.assessment as a
+    from builder.assessment import score, template
     from builder.fsutil import write_text
+    from builder.load.assessment import load_answers, parse_weights
+    from builder.render.report import report_html, report_markdown
 
     checked = _run(_checked, BuildConfig.from_root(root))
     questionnaire = checked.questionnaire
     if questionnaire is None:
         raise click.ClickException("no questionnaire: assessment/questions.yaml is missing")
+    report_suffix = out is not None and out.suffix.lower() in (".md", ".html", ".htm")
+    if out is not None and not (as_template or as_json or report_suffix):
+        raise click.BadParameter("the report must end in .md or .html", param_hint="--out")
     if as_template:
-        text = a.template(questionnaire)
+        text = template(questionnaire)
         if out is None:
             click.echo(text, nl=False)
         else:
@@ -313,15 +318,16 @@ def assess_command(
         return
     if answers is None:
         raise click.UsageError("give an ANSWERS file (YAML or JSON), or --template")
-    loaded, problems = a.load_answers(answers, questionnaire)
+    loaded, problems = load_answers(answers, questionnaire)
     if loaded is None:
         raise click.ClickException("\n".join(str(p) for p in problems))
+    _print_warnings(problems)
     if weights:
         try:
-            loaded = replace(loaded, weights=a.parse_weights(weights))
+            loaded = replace(loaded, weights=parse_weights(weights))
         except ValueError as e:
             raise click.BadParameter(str(e), param_hint="--weights") from None
-    report = a.score(questionnaire, loaded)
+    report = score(questionnaire, loaded)
     if report.unanswered:
         click.echo(
             f"{len(report.unanswered)} questions unanswered: left out of the scores.", err=True
@@ -330,20 +336,11 @@ def assess_command(
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return
     titles = {n.id: n.title for n in checked.corpus}
-    text = a.markdown_report(questionnaire, report, titles)
+    as_html = out is not None and out.suffix.lower() in (".html", ".htm")
+    text = (report_html if as_html else report_markdown)(questionnaire, report, titles)
     if out is None:
         click.echo(text, nl=False)
         return
-    if out.suffix.lower() in (".html", ".htm"):
-        import markdown
-
-        body = markdown.markdown(text, extensions=["tables"])
-        text = (
-            '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-            "<title>Self-assessment report</title></head><body>\n" + body + "\n</body></html>\n"
-        )
-    elif out.suffix.lower() != ".md":
-        raise click.BadParameter("the report must end in .md or .html", param_hint="--out")
     write_text(out, text)
     click.echo(f"Wrote {out}", err=True)
 
