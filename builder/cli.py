@@ -11,14 +11,23 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from builder import __version__
 from builder.config import BuildConfig
 from builder.errors import BuilderError
+
+if TYPE_CHECKING:
+    from builder.errors import Problem
+    from builder.model import Corpus
+    from builder.pipeline import CheckResult
+
+T = TypeVar("T")
+C = TypeVar("C")
 
 log = logging.getLogger("builder")
 
@@ -472,14 +481,15 @@ def serve(root: Path, host: str, port: int, interval: float) -> None:
         server.server_close()
 
 
-def _checked(cfg: BuildConfig) -> Any:
+def _checked(cfg: BuildConfig) -> CheckResult:
     from builder.pipeline import check as run_check
 
     return run_check(cfg)
 
 
-def _resolve(corpus: Any, name: str) -> str:
-    from builder.alignment import AmbiguousName, resolve
+def _resolve(corpus: Corpus, name: str) -> str:
+    from builder.alignment import resolve
+    from builder.errors import AmbiguousName
 
     try:
         return resolve(corpus, name)
@@ -487,7 +497,7 @@ def _resolve(corpus: Any, name: str) -> str:
         raise click.ClickException(str(e)) from None
 
 
-def _check_framework(corpus: Any, framework: str) -> None:
+def _check_framework(corpus: Corpus, framework: str) -> None:
     ids = sorted(n.id for n in corpus if n.kind == "framework")
     if framework not in ids:
         raise click.ClickException(f"unknown framework {framework!r}; use one of: {', '.join(ids)}")
@@ -501,14 +511,15 @@ def main() -> None:
 # -----------------------------------------------------------------------------
 
 
-def _run(func: Any, cfg: BuildConfig) -> Any:
+def _run(func: Callable[[C], T], cfg: C) -> T:
+    """Call ``func(cfg)``; a :class:`BuilderError` becomes click's exit 1 with its message."""
     try:
         return func(cfg)
     except BuilderError as e:
         raise click.ClickException(str(e)) from e
 
 
-def _print_warnings(problems: list[Any]) -> None:
+def _print_warnings(problems: Iterable[Problem]) -> None:
     for p in problems:
         click.echo(str(p), err=True)
 
