@@ -526,7 +526,7 @@ def _print_warnings(problems: Iterable[Problem]) -> None:
 
 def _snapshot(cfg: BuildConfig) -> dict[Path, float]:
     paths = [cfg.mkdocs_config]
-    for folder in (cfg.content_dir, cfg.mappings_dir):
+    for folder in (cfg.content_dir, cfg.mappings_dir, cfg.assessment_file.parent):
         if folder.is_dir():
             paths.extend(p for p in folder.rglob("*") if p.is_file())
     return {p: p.stat().st_mtime for p in paths if p.exists()}
