@@ -115,6 +115,32 @@ def page(
     return "\n".join(lines) + "\n\n" + "\n\n".join(parts) + "\n"
 
 
+#: A questionnaire for the minimal project: one area (a page of it), one question.
+QUESTIONNAIRE = textwrap.dedent(
+    """\
+    levels: [Basic, Standardized, Rationalized, Dynamic]
+    areas:
+      - id: alpha-incident
+        title: Incident handling
+        group: Sample
+        problem: Incidents take too long to fix.
+        opportunity: Faster fixes keep users working.
+        estimates: {risk: 4, cost: 3, time: 3, value: 4}
+    questions:
+      - id: q1
+        area: alpha-incident
+        text: How are incidents logged?
+        options:
+          - {level: Basic, text: Not at all.}
+          - {level: Standardized, text: In one tool.}
+          - {level: Rationalized, text: With categories and priorities.}
+          - {level: Dynamic, text: Automatically from monitoring.}
+        pages: [alpha-incident]
+        tasks: [task-fix-an-outage]
+    """
+)
+
+
 def minimal_files() -> dict[str, str]:
     """Return the files of the minimal sample project: two frameworks and one mapping file."""
     return {
