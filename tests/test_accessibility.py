@@ -62,6 +62,6 @@ def test_search_results_have_no_serious_violation(site, browser, axe):
     offline.page.goto((site / "itil-service-operation.html").as_uri())
     offline.page.keyboard.press("/")
     offline.page.locator("input.md-search__input").press_sequentially("incident", delay=20)
-    offline.page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    offline.page.locator(".md-search-result__item").first.wait_for()
     assert serious(axe, offline.page) == []
     offline.close()

@@ -45,8 +45,7 @@ def test_search_finds_an_acronym_from_the_slice(site, offline):
         """() => {
             const marks = [...document.querySelectorAll(".md-search-result mark")];
             return marks.length > 0 && marks.every(m => m.textContent.toLowerCase().startsWith("cab"));
-        }""",
-        timeout=15_000,
+        }"""
     )
     hrefs = offline.page.locator(".md-search-result__link").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"

@@ -195,3 +195,16 @@ def test_every_microsoft_element_is_aligned_somewhere(checked):
         and n.id not in named
     ]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("itil", "mof4"),
+    [
+        ("itil-incident-management", "mof4-service-monitoring-and-control"),
+        ("itil-strategy-management", "mof4-service-alignment-review"),
+        ("itil-strategy-management", "mof4-portfolio-review"),
+    ],
+)
+def test_counterparts_that_rationales_cite_are_recorded(checked, itil, mof4):
+    pairs = {(r.source, r.target) for r in pair_records(checked.corpus, "itil", "mof4")}
+    assert (itil, mof4) in pairs or (mof4, itil) in pairs
