@@ -30,8 +30,10 @@ __all__ = [
     "validate",
 ]
 
-#: Strong alignments must say how the sets relate, not merely that they overlap.
-STRONG = 8
+#: The strength of ``equal``: the same scope. Every other relation that shares anything takes 1-9.
+SAME = 10
+#: The strength a ``no-relation`` record carries: nothing is shared, and the portal shows none.
+NONE = 1
 
 
 def validate(corpus: Corpus, G: nx.MultiDiGraph, loaded: Iterable[Problem] = ()) -> list[Problem]:
@@ -185,7 +187,8 @@ def _check_task_references(corpus: Corpus, node: Guidance) -> Iterator[Problem]:
 
 
 def check_mappings(corpus: Corpus) -> Iterator[Problem]:
-    """Report bad endpoints, self-mappings, duplicates, contradictions and weak typing."""
+    """Report bad endpoints, self-mappings, duplicates, contradictions, and relations whose
+    strength or counterparts contradict their definition (AUTHORING.md, "Relations and strength")."""
     ids = set(corpus.by_id)
     frameworks = {n.id for n in corpus if n.kind == "framework"}
     pairs = {f.location.path: f for f in corpus.mapping_files}
@@ -209,12 +212,7 @@ def check_mappings(corpus: Corpus) -> Iterator[Problem]:
             msg = f"self-mapping: 'source' and 'target' are both {record.source!r}"
             yield Problem(record.line_of("target"), "self-mapping", msg)
             continue
-        if record.strength >= STRONG and record.relation in ("intersects-with", "no-relation"):
-            msg = (
-                f"strength {record.strength} needs a set relation (equal, subset-of or superset-of); "
-                f"{record.relation!r} allows at most {STRONG - 1}"
-            )
-            yield Problem(record.line_of("strength"), "weak-relation", msg)
+        yield from _check_strength(record)
         if bad:
             continue
         pair_file = pairs.get(record.location.path)
@@ -225,6 +223,76 @@ def check_mappings(corpus: Corpus) -> Iterator[Problem]:
             yield _duplicate(record, seen[pair])
         else:
             seen[pair] = record
+    yield from _check_counterparts(corpus, list(seen.values()))
+
+
+def _check_strength(record: Mapping) -> Iterator[Problem]:
+    """Strength must agree with the relation: see "Relations and strength" in AUTHORING.md."""
+    where = record.line_of("strength")
+    relation, strength = record.relation, record.strength
+    if relation == "equal" and strength != SAME:
+        msg = (
+            f"'equal' means the same scope, strength {SAME}; got {strength}: where the scopes differ, "
+            "write subset-of, superset-of or intersects-with"
+        )
+        yield Problem(where, "relation-strength", msg)
+    elif relation == "no-relation" and strength != NONE:
+        msg = (
+            f"'no-relation' shares nothing: write strength {NONE} (it is not shown); got {strength}"
+        )
+        yield Problem(where, "relation-strength", msg)
+    elif relation in ("subset-of", "superset-of", "intersects-with") and strength >= SAME:
+        msg = (
+            f"strength {SAME} means the same scope, which is 'equal'; {relation!r} takes 1-{SAME - 1}: "
+            + (
+                "how much of the larger one the smaller covers"
+                if relation != "intersects-with"
+                else "how much the two share, against all that either covers"
+            )
+        )
+        yield Problem(where, "relation-strength", msg)
+
+
+def _check_counterparts(corpus: Corpus, records: list[Mapping]) -> Iterator[Problem]:
+    """``no-relation`` must name a framework and stand alone; an element equals at most one other per framework."""
+    nodes = corpus.by_id
+    linked: dict[tuple[str, str], list[Mapping]] = {}
+    equal: dict[tuple[str, str], Mapping] = {}
+    for record in records:
+        if record.relation == "no-relation":
+            if nodes[record.target].kind != "framework":
+                msg = (
+                    f"'no-relation' records an element with no counterpart in a framework: its target "
+                    f"must be a framework, not the {nodes[record.target].kind} {record.target!r}"
+                )
+                yield Problem(record.line_of("target"), "no-relation-target", msg)
+            continue
+        for side in (record, record.inverse()):
+            other = effective_framework(nodes[side.target])
+            if other is None:
+                continue
+            linked.setdefault((side.source, other), []).append(side)
+            if side.relation != "equal":
+                continue
+            first = equal.setdefault((side.source, other), side)
+            if first is not side:
+                msg = (
+                    f"{side.source!r} is equal to {side.target!r} here and to {first.target!r} at "
+                    f"{first.location}: an element has the same scope as at most one element of "
+                    f"another framework"
+                )
+                yield Problem(record.line_of("relation"), "equal-twice", msg)
+    for record in records:
+        if record.relation != "no-relation" or nodes[record.target].kind != "framework":
+            continue
+        found = linked.get((record.source, record.target), [])
+        if found:
+            nearest = min(found, key=lambda r: (r.location.path, r.location.line))
+            msg = (
+                f"{record.source!r} has no counterpart in {record.target!r} here, but it is "
+                f"{nearest.relation} {nearest.target!r} at {nearest.location}"
+            )
+            yield Problem(record.line_of("relation"), "no-relation-contradicted", msg)
 
 
 def _check_pair(corpus: Corpus, record: Mapping, pair: tuple[str, ...]) -> Iterator[Problem]:

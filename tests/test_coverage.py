@@ -115,7 +115,7 @@ def test_glossary_holds_the_key_terms(checked):
         ("msf", "discipline", 3),
         ("cir", "component", 3),
         ("io", "maturity-level", 4),
-        ("io", "capability", 5),
+        ("io", "capability", 13),
         ("accelerators", "accelerator", 9),
         (None, "case-study", 2),
     ],
