@@ -39,6 +39,14 @@ _root_option = click.option(
     help="Project folder holding content/, mappings/ and mkdocs.yml.",
 )
 _strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+_overlay_option = click.option(
+    "--overlay",
+    "overlays",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="An organisation overlay folder; repeat to apply several, in order "
+    "[default: the 'overlays' list of ROOT/portal.yaml].",
+)
 
 
 @click.group(name="portal", context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,14 +83,23 @@ def cli(quiet: bool, verbose: bool) -> None:
     type=click.Path(path_type=Path),
     help="Work folder for the generated docs and the search index [default: ROOT/build].",
 )
-def build(root: Path, strict: bool, site_dir: Path | None, build_dir: Path | None) -> None:
+@_overlay_option
+def build(
+    root: Path,
+    strict: bool,
+    site_dir: Path | None,
+    build_dir: Path | None,
+    overlays: tuple[Path, ...],
+) -> None:
     """Build site/ from content/ and mappings/, atomically.
 
     A failed build leaves the previous site/ exactly as it was.
     """
     from builder.pipeline import build as run_build
 
-    cfg = BuildConfig.from_root(root, site_dir=site_dir, build_dir=build_dir, strict=strict)
+    cfg = BuildConfig.from_root(
+        root, site_dir=site_dir, build_dir=build_dir, strict=strict, overlays=overlays or None
+    )
     result = _run(run_build, cfg)
     _print_warnings(result.check.problems)
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
@@ -98,11 +115,13 @@ def build(root: Path, strict: bool, site_dir: Path | None, build_dir: Path | Non
 @cli.command()
 @_root_option
 @_strict_option
-def check(root: Path, strict: bool) -> None:
-    """Validate content/ and mappings/; write nothing."""
+@_overlay_option
+def check(root: Path, strict: bool, overlays: tuple[Path, ...]) -> None:
+    """Validate content/, mappings/ and the overlays; write nothing."""
     from builder.pipeline import check as run_check
 
-    result = _run(run_check, BuildConfig.from_root(root, strict=strict))
+    cfg = BuildConfig.from_root(root, strict=strict, overlays=overlays or None)
+    result = _run(run_check, cfg)
     _print_warnings(result.problems)
     click.echo(
         f"OK: {len(result.corpus.by_id)} nodes, {len(result.corpus.mappings)} mappings, "
@@ -125,13 +144,17 @@ def check(root: Path, strict: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to a file instead of stdout.",
 )
-def export(root: Path, fmt: str, out: Path | None) -> None:
-    """Export the graph: json (node-link), graphml (Gephi, yEd) or csv (edges)."""
+@_overlay_option
+def export(root: Path, fmt: str, out: Path | None, overlays: tuple[Path, ...]) -> None:
+    """Export the graph: json (node-link), graphml (Gephi, yEd) or csv (edges).
+
+    Each node and record carries its origin: standard, or local (from an overlay).
+    """
     from builder.export import export_graph
     from builder.fsutil import write_text
     from builder.pipeline import check as run_check
 
-    result = _run(run_check, BuildConfig.from_root(root))
+    result = _run(run_check, BuildConfig.from_root(root, overlays=overlays or None))
     text = export_graph(result.graph, fmt)
     if out is None:
         click.echo(text, nl=False)
@@ -529,8 +552,8 @@ def _print_warnings(problems: Iterable[Problem]) -> None:
 
 
 def _snapshot(cfg: BuildConfig) -> dict[Path, float]:
-    paths = [cfg.mkdocs_config]
-    for folder in (cfg.content_dir, cfg.mappings_dir, cfg.assessment_file.parent):
+    paths = [cfg.mkdocs_config, cfg.project_file]
+    for folder in (cfg.content_dir, cfg.mappings_dir, cfg.assessment_file.parent, *cfg.overlays):
         if folder.is_dir():
             paths.extend(p for p in folder.rglob("*") if p.is_file())
     return {p: p.stat().st_mtime for p in paths if p.exists()}

@@ -23,6 +23,7 @@ _EDGE_COLUMNS = (
     "basis",
     "derived",
     "rationale",
+    "origin",
 )
 
 

@@ -23,10 +23,12 @@ __all__ = [
     "CARRIES_OUT",
     "DERIVED",
     "FRAMEWORK",
+    "HIDDEN",
     "IN_STAGE",
     "KIND",
     "LINKS_TO",
     "MAPS_TO",
+    "ORIGIN",
     "PART_OF",
     "PERFORMS",
     "RATIONALE",
@@ -54,6 +56,10 @@ TITLE = "title"
 FRAMEWORK = "framework"
 URL = "url"
 SUMMARY = "summary"
+#: "standard", or "local" for what an organisation's overlay added (nodes and alignments).
+ORIGIN = "origin"
+#: Why an overlay hid the node (set only on hidden nodes).
+HIDDEN = "hidden"
 # Edge attributes.
 RELATION = "relation"
 STRM = "strm"
@@ -104,6 +110,8 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
                 FRAMEWORK: node.framework or "",
                 URL: url_of(node.id),
                 SUMMARY: node.summary,
+                ORIGIN: node.origin,
+                **({HIDDEN: node.hidden} if node.hidden is not None else {}),
             },
         )
     for node in corpus:
@@ -148,6 +156,7 @@ def _add_alignment(G: nx.MultiDiGraph, record: Mapping, *, derived: bool) -> Non
             BASIS: record.basis,
             RATIONALE: record.rationale,
             DERIVED: derived,
+            ORIGIN: record.origin,
         },
     )
 

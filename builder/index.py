@@ -126,6 +126,7 @@ class BodyTerms(Analyzer):  # type: ignore[misc]
 
 def write_index(corpus: Corpus, G: nx.MultiDiGraph, search_dir: Path, digest: str) -> Path:
     """Write a new index generation under ``search_dir`` (not yet current) and return it."""
+    corpus = corpus.without_hidden()  # an element an overlay hid is not searched
     search_dir.mkdir(parents=True, exist_ok=True)
     generation = Path(tempfile.mkdtemp(prefix=f"gen-{digest[:12]}-", dir=search_dir))
     try:
@@ -160,6 +161,7 @@ def find_related(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, list[str]]:
     counts in memory, without writing an index, while another process writes the search
     index. Tests hold the pages it picks to whoosh's own more_like.
     """
+    corpus = corpus.without_hidden()  # nor suggested as related
     analyzer = BodyTerms()
     nodes = sorted(corpus, key=lambda n: n.id)
     vectors = [Counter(t.text for t in analyzer(plain_text(n.body, corpus))) for n in nodes]

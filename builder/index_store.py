@@ -94,6 +94,9 @@ def content_hash(cfg: BuildConfig) -> str:
         paths += [p for p in cfg.content_dir.rglob("*") if p.suffix in {".md", ".yaml", ".yml"}]
     if cfg.mappings_dir.is_dir():
         paths += [p for p in cfg.mappings_dir.rglob("*") if p.suffix in {".yaml", ".yml"}]
+    for overlay in cfg.overlays:  # an organisation's overlays change what is indexed
+        if overlay.is_dir():
+            paths += [p for p in overlay.rglob("*") if p.suffix in {".md", ".yaml", ".yml"}]
     for path in sorted(paths):
         digest.update(cfg.relpath(path).encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())

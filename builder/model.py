@@ -13,7 +13,9 @@ __all__ = [
     "CRITERIA",
     "DEFAULT_WEIGHTS",
     "INVERSE",
+    "LOCAL",
     "RELATIONS",
+    "STANDARD",
     "Answers",
     "Area",
     "Automation",
@@ -25,6 +27,7 @@ __all__ = [
     "Mapping",
     "MappingFile",
     "Option",
+    "OverlayChange",
     "Question",
     "Questionnaire",
     "Section",
@@ -120,6 +123,26 @@ class Section:
     location: SourceLocation
 
 
+#: Where a node or mapping record comes from: the standard guidance, or an organisation's overlay.
+STANDARD = "standard"
+LOCAL = "local"
+
+
+@dataclass(frozen=True, slots=True)
+class OverlayChange:
+    """A ``##`` section an overlay put into a standard page: added, or replacing the standard one.
+
+    ``standard_text`` is the replaced section's standard text (Markdown, heading excluded), kept
+    so that the page can show it one click away; it is None for an added section.
+    """
+
+    title: str
+    action: str
+    overlay: str
+    location: SourceLocation
+    standard_text: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Guidance:
     """One node of guidance: the front matter and body of one content file."""
@@ -164,6 +187,20 @@ class Guidance:
     words: int = 0
     #: 1-based line of each front-matter key, for messages about that key.
     field_lines: tuple[tuple[str, int], ...] = ()
+    #: :data:`STANDARD`, or :data:`LOCAL` for a node an overlay adds.
+    origin: str = STANDARD
+    #: The overlay that added the node (local) or changed it (standard, extended), by name.
+    overlays: tuple[str, ...] = ()
+    #: Why an overlay hid this element (the organisation has not adopted it); None when shown.
+    hidden: str | None = None
+    #: The standard title, when an overlay gave the element a local name.
+    standard_title: str | None = None
+    #: Sections an overlay added to or replaced in this standard page, in page order.
+    changes: tuple[OverlayChange, ...] = ()
+
+    @property
+    def is_local(self) -> bool:
+        return self.origin == LOCAL
 
     def references(self) -> dict[str, tuple[str, ...]]:
         """Return the ids that each reference field of a persona, task or template names."""
@@ -196,6 +233,8 @@ class Mapping:
     notes: str | None = None
     sources: tuple[str, ...] = ()
     field_lines: tuple[tuple[str, int], ...] = ()
+    #: :data:`STANDARD`, or :data:`LOCAL` for a record read from an overlay.
+    origin: str = STANDARD
 
     def line_of(self, key: str) -> SourceLocation:
         """Return the location of ``key`` in this record, or of the record when absent."""
@@ -214,6 +253,7 @@ class Mapping:
             notes=self.notes,
             sources=self.sources,
             field_lines=self.field_lines,
+            origin=self.origin,
         )
 
 
@@ -385,6 +425,13 @@ class Corpus:
             seen.add(current.id)
             yield current
             current = self.by_id.get(current.parent or "")
+
+    def without_hidden(self) -> Corpus:
+        """Return this corpus without the elements an overlay hid (for nav and search)."""
+        if not any(n.hidden for n in self.guidance):
+            return self
+        shown = tuple(n for n in self.guidance if n.hidden is None)
+        return Corpus.of(shown, self.mappings, self.mapping_files, self.glossary, self.unreadable)
 
     def __iter__(self) -> Iterator[Guidance]:
         return iter(self.by_id.values())

@@ -26,6 +26,7 @@ from builder.graph import build_graph
 from builder.index_store import content_hash, index_dir, publish_generation
 from builder.indexer import IndexWorker
 from builder.load import load_content, load_glossary, load_mappings, load_questionnaire
+from builder.load.overlays import apply_overlays
 from builder.model import Corpus, Questionnaire
 from builder.render.pages import render_docs
 from builder.site import (
@@ -80,8 +81,14 @@ def check(cfg: BuildConfig) -> CheckResult:
         guidance, problems, unreadable = load_content(cfg)
         files, records, mapping_problems = load_mappings(cfg)
         terms, glossary_problems = load_glossary(cfg)
+        # Each organisation overlay, in order, over the standard sources (never written).
+        overlaid = apply_overlays(cfg, guidance, files, records)
         corpus = Corpus.of(
-            tuple(guidance), tuple(records), tuple(files), tuple(terms), frozenset(unreadable)
+            tuple(overlaid.guidance),
+            tuple(overlaid.mappings),
+            tuple(overlaid.mapping_files),
+            tuple(terms),
+            frozenset(unreadable | overlaid.unreadable),
         )
         # The questionnaire names pages, so it is read once their ids are known.
         questionnaire, assessment_problems = load_questionnaire(cfg, corpus.by_id.keys())
@@ -89,7 +96,13 @@ def check(cfg: BuildConfig) -> CheckResult:
         G = build_graph(corpus)
     # Check everything at once, then stop once with every problem.
     with _phase("validate", timings):
-        loaded = [*problems, *mapping_problems, *glossary_problems, *assessment_problems]
+        loaded = [
+            *problems,
+            *mapping_problems,
+            *glossary_problems,
+            *assessment_problems,
+            *overlaid.problems,
+        ]
         found = validate(corpus, G, loaded)
         raise_for_problems(found, cfg.strict)
     return CheckResult(corpus, G, found, timings, questionnaire)

@@ -6,14 +6,13 @@ runs them all and returns every problem, sorted by location. Nothing here raises
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
 from builder.errors import Problem, SourceLocation, ValidationFailed, sort_problems
 from builder.graph import orphans, part_of_cycles
-from builder.load.content import body_lines
+from builder.load.safety import unsafe_lines
 from builder.load.schema import MIN_STEPS, REFERENCE_KINDS, did_you_mean, kind_spec
 from builder.model import INVERSE, Corpus, Guidance, Mapping
 
@@ -65,30 +64,12 @@ def effective_framework(node: Guidance) -> str | None:
     return node.id if node.kind == "framework" else node.framework
 
 
-_UNSAFE = (
-    (re.compile(r"<\s*script\b", re.IGNORECASE), "a <script> element; pages may not run scripts"),
-    (
-        re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE),
-        "an inline event handler (on...=); pages may not run scripts",
-    ),
-    (re.compile(r"javascript\s*:", re.IGNORECASE), "a javascript: URL; pages may not run scripts"),
-    (
-        re.compile(r"\]\(\s*\.\./|\b(?:href|src)\s*=\s*[\"']?\.\./", re.IGNORECASE),
-        "a link that leaves content/ (../); link pages with [[id]]",
-    ),
-)
-
-
 def check_body_safety(corpus: Corpus) -> Iterator[Problem]:
     """Report scripts, inline event handlers, javascript: URLs and ../ links in page bodies."""
     for node in corpus.guidance:
-        for offset, (line, in_code) in enumerate(body_lines(node.body)):
-            if in_code:
-                continue
-            for pattern, what in _UNSAFE:
-                if pattern.search(line):
-                    loc = SourceLocation(node.source.path, node.body_line + offset)
-                    yield Problem(loc, "unsafe-content", f"the body contains {what}")
+        for offset, what in unsafe_lines(node.body):
+            loc = SourceLocation(node.source.path, node.body_line + offset)
+            yield Problem(loc, "unsafe-content", f"the body contains {what}")
 
 
 def check_duplicate_ids(corpus: Corpus) -> Iterator[Problem]:

@@ -18,7 +18,16 @@ from builder.load.schema import FRONT_MATTER, check_fields
 from builder.load.yamlutil import LineDict, decode, parse_yaml
 from builder.model import Automation, Guidance, Link, Section
 
-__all__ = ["body_lines", "count_steps", "count_words", "load_content", "parse_guidance"]
+__all__ = [
+    "body_lines",
+    "count_steps",
+    "count_words",
+    "guidance_of",
+    "load_content",
+    "parse_guidance",
+    "scan_body",
+    "split_front_matter",
+]
 
 log = logging.getLogger(__name__)
 
@@ -57,26 +66,46 @@ def load_content(cfg: BuildConfig) -> tuple[list[Guidance], list[Problem], set[s
     return nodes, problems, unreadable
 
 
-def parse_guidance(raw: bytes, path: str) -> tuple[Guidance | None, list[Problem]]:
-    """Parse one content file's bytes; ``path`` is used in messages only."""
+def split_front_matter(raw: bytes, path: str) -> tuple[LineDict | None, str, int, list[Problem]]:
+    """Split a Markdown source into its front matter (parsed, with lines) and its body.
+
+    Returns:
+        The front matter (None when it cannot be read), the body, the body's first line, and
+        the problems that stopped the reading.
+    """
     text, problems = decode(raw, path)
     if text is None:
-        return None, problems
+        return None, "", 1, problems
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         msg = "missing front matter: the file must start with a '---' line"
-        return None, [Problem(SourceLocation(path, 1), "no-front-matter", msg)]
+        return None, "", 1, [Problem(SourceLocation(path, 1), "no-front-matter", msg)]
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
         msg = "front matter is not closed: add a '---' line after it"
-        return None, [Problem(SourceLocation(path, 1), "no-front-matter", msg)]
+        return None, "", 1, [Problem(SourceLocation(path, 1), "no-front-matter", msg)]
     data, problems = parse_yaml("\n".join(lines[1:end]), path, line_offset=1, what="front matter")
     if problems:
-        return None, problems
+        return None, "", 1, problems
     if not isinstance(data, LineDict):
         msg = f"front matter must be a mapping of fields; got {type(data).__name__}"
-        return None, [Problem(SourceLocation(path, 2), "bad-yaml", msg)]
-    problems.extend(check_fields(data, FRONT_MATTER, path))
+        return None, "", 1, [Problem(SourceLocation(path, 2), "bad-yaml", msg)]
+    return data, "\n".join(lines[end + 1 :]), end + 2, []
+
+
+def parse_guidance(raw: bytes, path: str) -> tuple[Guidance | None, list[Problem]]:
+    """Parse one content file's bytes; ``path`` is used in messages only."""
+    data, body, body_line, problems = split_front_matter(raw, path)
+    if data is None:
+        return None, problems
+    return guidance_of(data, body, body_line, path)
+
+
+def guidance_of(
+    data: LineDict, body: str, body_line: int, path: str
+) -> tuple[Guidance | None, list[Problem]]:
+    """Return the node that front matter ``data`` and ``body`` declare, and their problems."""
+    problems = list(check_fields(data, FRONT_MATTER, path))
     node_id = data.get("id")
     automates = _automations(data, path, problems)
     subprocesses = read_subprocesses(data, path, problems)
@@ -84,9 +113,7 @@ def parse_guidance(raw: bytes, path: str) -> tuple[Guidance | None, list[Problem
     problems = sort_problems(problems)
     if not isinstance(node_id, str) or not node_id:
         return None, problems
-    body_line = end + 2
-    body = "\n".join(lines[end + 1 :])
-    sections, links = _scan_body(body, path, body_line)
+    sections, links = scan_body(body, path, body_line)
     node = Guidance(
         id=node_id,
         kind=_str(data, "kind"),
@@ -160,7 +187,8 @@ def count_steps(body: str) -> int:
     return steps
 
 
-def _scan_body(body: str, path: str, first_line: int) -> tuple[list[Section], list[Link]]:
+def scan_body(body: str, path: str, first_line: int) -> tuple[list[Section], list[Link]]:
+    """Return the ``##`` sections and ``[[links]]`` of a body whose first line is ``first_line``."""
     sections: list[Section] = []
     links: list[Link] = []
     for offset, (line, in_code) in enumerate(body_lines(body)):

@@ -22,9 +22,11 @@ from builder.graph import (
     CARRIES_OUT,
     DERIVED,
     FRAMEWORK,
+    HIDDEN,
     KIND,
     LINKS_TO,
     MAPS_TO,
+    ORIGIN,
     PART_OF,
     PERFORMS,
     RELATION,
@@ -34,6 +36,7 @@ from builder.graph import (
     TITLE,
 )
 from builder.model import Corpus
+from builder.render.overlay import node_colours
 
 __all__ = [
     "FRAMEWORK_STYLE",
@@ -393,12 +396,15 @@ def _view(
     for n in sorted(positions):
         data = G.nodes[n]
         colour, shape = FRAMEWORK_STYLE.get(str(data[FRAMEWORK] or n), _OTHER)
+        colour, border = node_colours(data, colour)
         x, y = positions[n]
         net.add_node(
             n,
             label=wrap_label(str(data[TITLE])),
             shape=shape,
-            color={"background": colour, "border": "#222222" if n == current else colour},
+            color={"background": colour, "border": "#222222" if n == current else border},
+            origin=str(data.get(ORIGIN, "standard")),
+            hidden_here=data.get(HIDDEN) is not None,
             x=round(x, 1),
             y=round(y, 1),
             physics=False,

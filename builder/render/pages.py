@@ -52,6 +52,7 @@ from builder.render.maps import (
     stage_view,
     undirected,
 )
+from builder.render.overlay import overlay_body
 from builder.render.templating import environment
 
 __all__ = ["NavItem", "RenderedDocs", "abbreviations_in", "kind_label", "render_docs"]
@@ -123,7 +124,7 @@ def render_docs(
     pages: list[str] = []
     map_pages, map_nav, overview = _render_maps(env, corpus, G, docs_dir)
     pages.extend(map_pages)
-    pages.extend(_render_listings(env, corpus, docs_dir))
+    pages.extend(_render_listings(env, corpus.without_hidden(), docs_dir))
     pages.extend(_render_role_pages(env, corpus, docs_dir))
     if questionnaire is not None:
         write_text(docs_dir / "assessment.md", _render_assessment(env, corpus, questionnaire))
@@ -172,7 +173,7 @@ def render_docs(
         write_text(docs_dir / f"{node_id}.md", text.replace(SIMILAR_SLOT, section, 1))
         pages.append(f"{node_id}.md")
     log.debug("rendered %d pages", len(pages))
-    nav = build_nav(corpus, map_nav, crosswalk_nav)
+    nav = build_nav(corpus.without_hidden(), map_nav, crosswalk_nav)
     if questionnaire is not None:
         nav.insert(1, {"Self-assessment": "assessment.md"})
     return RenderedDocs(tuple(sorted(pages)), nav)
@@ -244,7 +245,7 @@ def _render_node(
         for u, _, d in sorted(G.in_edges(node.id, data=True), key=lambda e: e[0])
         if d[RELATION] == AUTOMATES
     ]
-    body = _resolve_links(corpus, node.body).strip()
+    body = _resolve_links(corpus, overlay_body(node)).strip()
     page = FORM_TEMPLATE if node.kind == "template" else "node.md.j2"
     return env.get_template(page).render(
         anatomy=anatomy_context(corpus, G, node),
