@@ -263,11 +263,19 @@ def _extend(
         msg = f"extends {target_id!r}, which an overlay hides; keep one of the two"
         problems.append(Problem(loc, "overlay-conflict", msg))
         return
+    # Claims first, so that every conflict between two overlays is reported at once.
+    updates: dict[str, Any] = {}
+    for key in ("title", "summary"):
+        if key in data and state.claim(
+            target_id, key, overlay, SourceLocation(path, data.line_of(key)), problems
+        ):
+            updates[key] = " ".join(str(data[key]).split())
     pieces = _pieces(node.body, node.source.path, node.body_line)
     ours = _pieces(body, path, body_line)
     if ours and ours[0].title is None:
         if ours[0].text.strip():
-            where = SourceLocation(path, ours[0].line)
+            blank = len(ours[0].text) - len(ours[0].text.lstrip("\n"))
+            where = SourceLocation(path, ours[0].line + blank)
             msg = "text before the first '## ' heading: an extension adds whole sections"
             problems.append(Problem(where, "bad-extension", msg))
         ours = ours[1:]
@@ -285,12 +293,6 @@ def _extend(
         s, li = scan_body(p.text, p.path, p.line)
         sections += s
         links += li
-    updates: dict[str, Any] = {}
-    for key in ("title", "summary"):
-        if key in data and state.claim(
-            target_id, key, overlay, SourceLocation(path, data.line_of(key)), problems
-        ):
-            updates[key] = " ".join(str(data[key]).split())
     if "title" in updates and updates["title"] != node.title:
         updates["standard_title"] = node.standard_title or node.title
     aliases = [*node.aliases, *_strs(data, "aliases")]

@@ -22,11 +22,9 @@ from builder.graph import (
     CARRIES_OUT,
     DERIVED,
     FRAMEWORK,
-    HIDDEN,
     KIND,
     LINKS_TO,
     MAPS_TO,
-    ORIGIN,
     PART_OF,
     PERFORMS,
     RELATION,
@@ -36,7 +34,7 @@ from builder.graph import (
     TITLE,
 )
 from builder.model import Corpus
-from builder.render.overlay import node_colours
+from builder.render.overlay import overlay_tint
 
 __all__ = [
     "FRAMEWORK_STYLE",
@@ -349,7 +347,7 @@ def _stage_ancestor(corpus: Corpus, n: str, stages: list[str]) -> str | None:
 
 #: The fields of pyvis' records that pages need; the script derives the rest (colour, shape,
 #: dashes, width, arrows, URL) from ``styles``, so that map pages stay small.
-_NODE_FIELDS = ("id", "label", "x", "y", "kind", "framework", "summary")
+_NODE_FIELDS = ("id", "label", "x", "y", "kind", "framework", "summary", "tint")
 _EDGE_FIELDS = ("from", "to", "relation", "strength", "rationale")
 
 
@@ -396,15 +394,17 @@ def _view(
     for n in sorted(positions):
         data = G.nodes[n]
         colour, shape = FRAMEWORK_STYLE.get(str(data[FRAMEWORK] or n), _OTHER)
-        colour, border = node_colours(data, colour)
+        tint = overlay_tint(data)  # an organisation's own element, or one it has not adopted
         x, y = positions[n]
         net.add_node(
             n,
             label=wrap_label(str(data[TITLE])),
             shape=shape,
-            color={"background": colour, "border": "#222222" if n == current else border},
-            origin=str(data.get(ORIGIN, "standard")),
-            hidden_here=data.get(HIDDEN) is not None,
+            color={
+                "background": tint[0] if tint else colour,
+                "border": "#222222" if n == current else tint[1] if tint else colour,
+            },
+            **({"tint": list(tint)} if tint else {}),
             x=round(x, 1),
             y=round(y, 1),
             physics=False,

@@ -14,7 +14,7 @@ from builder.graph import HIDDEN, ORIGIN
 from builder.load.content import HEADING, body_lines
 from builder.model import LOCAL, Guidance
 
-__all__ = ["HIDDEN_STYLE", "LOCAL_LABEL", "LOCAL_STYLE", "node_colours", "overlay_body"]
+__all__ = ["HIDDEN_STYLE", "LOCAL_LABEL", "LOCAL_STYLE", "overlay_body", "overlay_tint"]
 
 #: The words that mark an organisation's own content wherever it shows.
 LOCAL_LABEL = "Our practice"
@@ -58,10 +58,11 @@ def _close(out: list[str], change: Any) -> None:
     out.append("")
 
 
-def node_colours(data: Mapping[str, Any], colour: str) -> tuple[str, str]:
-    """Return (background, border) of a map node: greyed when hidden, wine when local."""
+def overlay_tint(data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """Return (background, border) of a map node an overlay marks: greyed when hidden, wine when
+    local; None for a standard node, which keeps its framework's colour."""
     if data.get(HIDDEN) is not None:
         return HIDDEN_STYLE
     if data.get(ORIGIN) == LOCAL:
         return LOCAL_STYLE
-    return colour, colour
+    return None

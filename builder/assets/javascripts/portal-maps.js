@@ -120,7 +120,11 @@
           fwTitle: titles[n.framework],
           url: data.prefix + n.id + ".html",
           shape: style[1],
-          color: { background: style[0], border: current ? "#222222" : style[0] },
+          // An organisation overlay's own element (or one it has not adopted) has its tint.
+          color: {
+            background: n.tint ? n.tint[0] : style[0],
+            border: current ? "#222222" : n.tint ? n.tint[1] : style[0],
+          },
           borderWidth: current ? 4 : 1,
           size: current ? 22 : 14,
           physics: false,

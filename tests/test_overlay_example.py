@@ -1,0 +1,182 @@
+"""The worked example overlay (examples/overlay-fernbrook) built over the real content: each
+capability checked in the built site, the search index and the export."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from builder.config import BuildConfig
+from builder.errors import ValidationFailed
+from builder.export import export_graph
+from builder.pipeline import BuildResult, build
+from tests.conftest import REPO
+
+EXAMPLE = REPO / "examples" / "overlay-fernbrook"
+
+
+@dataclass(frozen=True)
+class Built:
+    cfg: BuildConfig
+    result: BuildResult
+
+    @property
+    def site(self) -> Path:
+        return self.cfg.site_dir
+
+    def html(self, name: str) -> str:
+        return (self.site / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    out = tmp_path_factory.mktemp("fernbrook")
+    cfg = BuildConfig.from_root(
+        REPO, site_dir=out / "site", build_dir=out / "build", overlays=(EXAMPLE,)
+    )
+    return Built(cfg, build(cfg))
+
+
+def _article(html: str) -> str:
+    return html.split('<article class="md-content__inner', 1)[1].split("</article>", 1)[0]
+
+
+def _map_nodes(html: str) -> dict[str, dict[str, object]]:
+    blocks = re.findall(
+        r'<script type="application/json" class="pm-data">(.*?)</script>', html, re.S
+    )
+    return {n["id"]: n for block in blocks for n in json.loads(block)["nodes"]}
+
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_example_builds_clean_and_content_is_untouched(built: Built) -> None:
+    assert built.result.check.problems == []
+    corpus = built.result.check.corpus
+    local = sorted(n.id for n in corpus if n.origin == "local")
+    assert local == [
+        "fb-change-control",
+        "fb-process-model",
+        "fb-service-restoration",
+        "task-fb-request-a-peak-freeze-exception",
+        "task-fb-run-the-daily-change-call",
+    ]
+    # content/ is read, never written: the standard file still has its own steps.
+    standard = (REPO / "content/tasks/task-assess-and-schedule-a-normal-change.md").read_text()
+    assert "**Check the RFC is complete.**" in standard
+
+
+def test_local_pages_are_marked_as_our_practice(built: Built) -> None:
+    page = _article(built.html("task-fb-run-the-daily-change-call.html"))
+    assert 'class="admonition portal-local"' in page
+    assert "Fernbrook Logistics IT's own guidance" in page
+    # The renamed persona reads under its local name in the facts of the local task.
+    assert ">Change Coordinator</a>" in page
+
+
+def test_renamed_role_keeps_its_standard_name(built: Built) -> None:
+    page = _article(built.html("role-change-manager.html"))
+    assert re.search(r"<h1[^>]*>Change Coordinator", page)
+    assert "(standard name: Change Manager)" in page
+    # The inserted section comes right after the one it names.
+    headings = re.findall(r'<h2 id="([^"]+)"', page)
+    assert headings[headings.index("mission") + 1] == "at-fernbrook"
+
+
+def test_replaced_procedure_keeps_the_standard_text_one_click_away(built: Built) -> None:
+    page = _article(built.html("task-assess-and-schedule-a-normal-change.html"))
+    ours, rest = page.split('<details class="quote">', 1)
+    standard = rest.split("</details>", 1)[0]
+    steps = ours.split('id="steps"', 1)[1]
+    assert "Check the change record is complete." in steps
+    assert '<p class="portal-local-label">Our practice</p>' in steps
+    assert "Check for duplicates and link the sources." not in ours
+    assert "The standard guidance this replaces" in standard
+    assert "Check for duplicates and link the sources." in standard
+
+
+def test_local_priorities_and_contacts(built: Built) -> None:
+    page = _article(built.html("itil-incident-management.html"))
+    headings = re.findall(r'<h2 id="([^"]+)"', page)
+    assert headings[headings.index("key-concepts") + 1] == "our-priority-levels"
+    assert "who-to-call" in headings and "see-also-in-our-practice" in headings
+    assert 'href="mailto:servicedesk@fernbrook.example"' in page
+    assert 'href="fb-service-restoration.html"' in page
+
+
+def test_hidden_element_is_reachable_but_out_of_nav_and_search(built: Built) -> None:
+    page = built.html("itil-demand-management.html")
+    assert "Not adopted here" in page and "Fernbrook does not run demand management" in page
+    nav = built.html("itil-incident-management.html").split('<nav class="md-nav md-nav--primary"')[
+        1
+    ]
+    nav = nav.split("</nav>", 1)[0]
+    assert "itil-demand-management.html" not in nav
+    assert "itil-incident-management.html" in nav
+    docs = json.loads((built.site / "search" / "search_index.json").read_text())["docs"]
+    locations = {d["location"].split("#")[0] for d in docs}
+    assert "itil-demand-management.html" not in locations
+    assert "task-fb-run-the-daily-change-call.html" in locations
+    listing = built.html("browse/kind-process.html")
+    assert "itil-demand-management.html" not in listing
+    assert "itil-incident-management.html" in listing
+
+
+def test_terminal_search_finds_local_content_and_not_hidden(built: Built) -> None:
+    from builder.search import search
+
+    hits = [h.id for h in search(built.cfg, "daily change call warehouse", limit=5).hits]
+    assert hits[0] == "task-fb-run-the-daily-change-call"
+    hidden = [h.id for h in search(built.cfg, "demand management", limit=20).hits]
+    assert "itil-demand-management" not in hidden
+    renamed = [h.id for h in search(built.cfg, "Change Coordinator", limit=5).hits]
+    assert "role-change-manager" in renamed
+
+
+def test_maps_tint_local_and_hidden_elements(built: Built) -> None:
+    nodes = _map_nodes(built.html("maps/lifecycle.html"))
+    assert nodes["fb-change-control"]["tint"] == ["#882255", "#882255"]
+    assert nodes["itil-demand-management"]["tint"] == ["#E4E4E4", "#B0B0B0"]
+    assert "tint" not in nodes["itil-change-management"]
+
+
+def test_local_crosswalk_is_built(built: Built) -> None:
+    page = built.html("crosswalks/fb-process-model-itil.html")
+    assert "Fernbrook change control" in page and "Change Management" in page
+
+
+def test_export_marks_each_node_and_record(built: Built) -> None:
+    G = built.result.check.graph
+    data = json.loads(export_graph(G, "json"))
+    origin = {n["id"]: n["origin"] for n in data["nodes"]}
+    assert origin["task-fb-run-the-daily-change-call"] == "local"
+    assert origin["itil-change-management"] == "standard"
+    assert set(origin.values()) == {"standard", "local"}
+    records = [link for link in data["links"] if link["relation"] == "maps-to"]
+    local = {(r["source"], r["target"]) for r in records if r["origin"] == "local"}
+    assert ("fb-change-control", "itil-change-management") in local
+    assert all(r["origin"] in ("standard", "local") for r in records)
+    assert next(n for n in data["nodes"] if n["id"] == "itil-demand-management")["hidden"]
+    csv_head = export_graph(G, "csv").splitlines()[0]
+    assert csv_head.endswith(",origin")
+
+
+def test_a_bad_overlay_leaves_the_site_as_it_was(built: Built, tmp_path: Path) -> None:
+    overlay = tmp_path / "bad"
+    shutil.copytree(EXAMPLE, overlay)
+    bad = overlay / "content" / "extensions" / "role-service-desk-analyst.md"
+    bad.write_text(bad.read_text().replace("[[itil-incident-management]]", "<script>x()</script>"))
+    before = {p: p.stat().st_mtime_ns for p in built.site.rglob("*.html")}
+    cfg = BuildConfig.from_root(
+        REPO, site_dir=built.site, build_dir=built.cfg.build_dir, overlays=(overlay,)
+    )
+    with pytest.raises(ValidationFailed) as e:
+        build(cfg)
+    assert "role-service-desk-analyst.md:9: the body contains a <script> element" in str(e.value)
+    assert {p: p.stat().st_mtime_ns for p in built.site.rglob("*.html")} == before
