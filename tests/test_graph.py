@@ -24,6 +24,7 @@ def test_nodes_carry_kind_title_framework_and_url(make_project):
         "framework": "alpha",
         "url": "alpha-incident.html",
         "summary": "What Alpha Incident Handling is for, in one sentence.",
+        "origin": "standard",
     }
 
 
