@@ -75,9 +75,11 @@ _FALLBACK_STYLE = {"colour": "#BBBBBB", "shape": "dot", "order": 99}
 
 @dataclass(frozen=True, slots=True)
 class RelationStyle:
-    """How a relation's lines look: dash pattern (empty = solid), colours, arrow head."""
+    """How a relation's lines look: dash pattern (empty = solid), colours, arrow head; and its
+    words, read forwards and backwards."""
 
     label: str
+    back: str
     light: str
     dark: str
     dashes: tuple[int, ...] = ()
@@ -86,20 +88,22 @@ class RelationStyle:
 
 #: One line style per relation; dark-scheme colours keep at least 3:1 against the page.
 RELATION_STYLE: dict[str, RelationStyle] = {
-    "equal": RelationStyle("equal", "#000000", "#E0E0E0", arrow=False),
-    "subset-of": RelationStyle("subset of", "#0072B2", "#56B4E9", (8, 4)),
-    "superset-of": RelationStyle("superset of", "#009E73", "#3FD0A0", (2, 4)),
+    "equal": RelationStyle("equal", "equal", "#000000", "#E0E0E0", arrow=False),
+    "subset-of": RelationStyle("subset of", "superset of", "#0072B2", "#56B4E9", (8, 4)),
+    "superset-of": RelationStyle("superset of", "subset of", "#009E73", "#3FD0A0", (2, 4)),
     "intersects-with": RelationStyle(
-        "intersects with", "#D55E00", "#FF8A3D", (12, 4, 2, 4), arrow=False
+        "intersects with", "intersects with", "#D55E00", "#FF8A3D", (12, 4, 2, 4), arrow=False
     ),
-    "no-relation": RelationStyle("no relation", "#999999", "#8A8A8A", (1, 6)),
-    AUTOMATES: RelationStyle("automates", "#CC79A7", "#E7A6CB", (6, 3)),
-    PART_OF: RelationStyle("part of", "#9E9E9E", "#7A7A7A"),
-    LINKS_TO: RelationStyle("links to", "#BDBDBD", "#666666", (2, 6)),
-    PERFORMS: RelationStyle("performs", "#56B4E9", "#56B4E9"),
-    ACCOUNTABLE_FOR: RelationStyle("accountable for", "#56B4E9", "#56B4E9", (4, 2)),
-    CARRIES_OUT: RelationStyle("carries out", "#0072B2", "#6FB7E6"),
-    USES: RelationStyle("uses", "#CC79A7", "#E7A6CB", (3, 3)),
+    "no-relation": RelationStyle("no relation", "no relation", "#999999", "#8A8A8A", (1, 6)),
+    AUTOMATES: RelationStyle("automates", "automated by", "#CC79A7", "#E7A6CB", (6, 3)),
+    PART_OF: RelationStyle("part of", "contains", "#9E9E9E", "#7A7A7A"),
+    LINKS_TO: RelationStyle("links to", "linked from", "#BDBDBD", "#666666", (2, 6)),
+    PERFORMS: RelationStyle("performs", "performed by", "#56B4E9", "#56B4E9"),
+    ACCOUNTABLE_FOR: RelationStyle(
+        "accountable for", "answered for by", "#56B4E9", "#56B4E9", (4, 2)
+    ),
+    CARRIES_OUT: RelationStyle("carries out", "carried out by", "#0072B2", "#6FB7E6"),
+    USES: RelationStyle("uses", "used by", "#CC79A7", "#E7A6CB", (3, 3)),
 }
 
 #: Colours that do not depend on a framework, per colour scheme. ``background`` is the page
@@ -556,6 +560,7 @@ def map_json(view: MapView) -> str:
         "relations": {
             rel: {
                 "label": s.label,
+                "back": s.back,
                 "dashes": list(s.dashes) or False,
                 "light": s.light,
                 "dark": s.dark,

@@ -362,8 +362,9 @@
         .filter(function (e) { return e.from === id || e.to === id; })
         .map(function (e) {
           var other = nodes.get(e.from === id ? e.to : e.from);
-          var words = map.relLabel(e.relation);
-          return { node: other, text: e.from === id ? words : words + " (from)", strength: e.strength };
+          var style = data.relations[e.relation] || {};
+          var words = e.from === id ? map.relLabel(e.relation) : style.back || map.relLabel(e.relation);
+          return { node: other, text: words, strength: e.strength };
         })
         .filter(function (c) { return c.node; });
     }
