@@ -34,7 +34,17 @@ def chosen_pages(site: Path) -> dict[str, Path]:
     pages |= {p.stem: p for p in sorted(maps.glob("stage-*.html"))[:1]}
     if roles:
         pages[roles[-1].stem] = roles[-1]
-    pages["local-itil-change-management"] = site / "itil-change-management.html"
+    # A page's local map: the first ITIL process page that draws one (crowded ones list).
+    local = next(
+        (
+            p
+            for p in sorted(site.glob("itil-*.html"))
+            if 'class="portal-map-app pm-local"' in p.read_text()
+        ),
+        None,
+    )
+    if local is not None:
+        pages[f"local-{local.stem}"] = local
     return {k: v for k, v in pages.items() if v.exists()}
 
 
@@ -135,4 +145,4 @@ def report(site: Path) -> list[str]:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).parent))
-    print("\n".join(measure(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "site")))
+    print("\n".join(measure(Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "site").resolve())))

@@ -271,7 +271,7 @@ def test_no_layout_of_the_real_maps_puts_two_labels_on_top_of_each_other():
                 for b, bx, by, bw, bh in boxes[i + 1 :]:
                     if bx >= ax + aw:
                         break
-                    overlap = min(ax + aw - bx, ay + ah - by, by + bh - ay)
+                    overlap = min(min(ax + aw, bx + bw) - bx, ay + ah - by, by + bh - ay)
                     assert overlap <= 2, (view.id, layout, a, b)
             assert data["layouts"][layout]["width"] > 0
     assert FONT == 14 and NODE < LINE

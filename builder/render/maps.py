@@ -732,6 +732,7 @@ def _columns_layouts(
             for i, (title, column) in enumerate(zip(titles, columns, strict=True))
         ]
         layouts[_NARROW] = blocks_layout(blocks, labels, label_width=narrow[0], per_row=2)
+        layouts[_NARROW].lines_shown = "selected"  # stacked: every line would cross the labels
     return layouts
 
 

@@ -237,9 +237,28 @@
     data.nodes.forEach(function (n) {
       if (n.narrow[2] === 0) n.narrow[2] = n.wide[2];
     });
+    /* The wide layout when its labels fit at their least size, else the narrow one. */
+    function layoutFor(width) {
+      var least = (map.present ? PRESENT_LABEL : MIN_LABEL) / FONT;
+      return width >= data.layouts.wide.width * least ? "wide" : "narrow";
+    }
+    /* Lines between two nodes of one column bow out of it (the bend is per layout). */
+    function smooth(e) {
+      var bend = e.bend && e.bend[map.layoutName];
+      return bend ? { enabled: true, type: bend[0], roundness: bend[1] } : false;
+    }
+    map.layoutName = layoutFor(canvas.clientWidth || 600);
+
     var nodes = new vis.DataSet(
       data.nodes.map(function (n) {
-        var copy = Object.assign({}, n, { url: data.prefix + n.id + ".html", shape: "custom", physics: false });
+        var place = n[map.layoutName];
+        var copy = Object.assign({}, n, {
+          url: data.prefix + n.id + ".html",
+          shape: "custom",
+          physics: false,
+          x: place[0],
+          y: place[1],
+        });
         copy.title = nodeTip(copy);
         return copy;
       })
@@ -251,7 +270,7 @@
     });
     var edges = new vis.DataSet(
       data.edges.map(function (e, i) {
-        return Object.assign({ id: "e" + i }, e, edgeStyle(e), {
+        return Object.assign({ id: "e" + i, smooth: smooth(e) }, e, edgeStyle(e), {
           title: lazyTip(function (tip) {
             tip.appendChild(el("strong", "", map.relLabel(e.relation) + (e.strength ? " (strength " + e.strength + "/10)" : "")));
             if (e.rationale) tip.appendChild(el("div", "pm-tip-summary", e.rationale));
@@ -281,18 +300,11 @@
     function arrange() {
       var width = canvas.clientWidth || 600;
       var least = (map.present ? PRESENT_LABEL : MIN_LABEL) / FONT;
-      var name = width >= data.layouts.wide.width * least ? "wide" : "narrow";
+      var name = layoutFor(width);
       if (name !== map.layoutName) {
         map.layoutName = name;
         nodes.update(data.nodes.map(function (n) { return { id: n.id, x: n[name][0], y: n[name][1] }; }));
-        /* Lines between two nodes of one column bow out of it (the bend is per layout). */
-        var bent = [];
-        data.edges.forEach(function (e, i) {
-          if (!e.bend) return;
-          var bend = e.bend[name];
-          bent.push({ id: "e" + i, smooth: bend ? { enabled: true, type: bend[0], roundness: bend[1] } : false });
-        });
-        edges.update(bent);
+        edges.update(data.edges.map(function (e, i) { return { id: "e" + i, smooth: smooth(e) }; }));
         edgeView.refresh();
       }
       var layout = map.layout();
@@ -349,10 +361,13 @@
 
     function report(extra) {
       if (!status) return;
+      var hint = map.layout().lines === "selected" && !app.dataset.selected
+        ? " Select an element to draw its lines."
+        : "";
       status.textContent = local && !extra
         ? ""
         : "Showing " + nodeView.length + " of " + nodes.length + " elements and " +
-          visibleLinks() + " of " + edges.length + " links." + (extra ? " " + extra : "");
+          visibleLinks() + " of " + edges.length + " links." + (extra ? " " + extra : hint);
     }
 
     /* --- Selection and details --- */
@@ -538,6 +553,10 @@
     }
 
     function applyFilters(state) {
+      var same = state.min === minStrength &&
+        state.hide.slice().sort().join() === Array.from(hiddenFrameworks).sort().join() &&
+        state.off.slice().sort().join() === Array.from(hiddenRelations).sort().join();
+      if (same) return; /* refreshing a view makes the network take every item again */
       hiddenFrameworks.clear();
       hiddenRelations.clear();
       state.hide.forEach(function (f) { hiddenFrameworks.add(f); });
@@ -546,6 +565,7 @@
       app.querySelectorAll(".pm-relation").forEach(function (b) { b.checked = !hiddenRelations.has(b.value); });
       nodeView.refresh();
       setStrength(state.min);
+      report();
     }
 
     if (find) {
@@ -753,10 +773,9 @@
 
     report();
     if (local) {
-      if (app.dataset.current) {
-        network.selectNodes([app.dataset.current]);
-        app.dataset.selected = app.dataset.current;
-      }
+      /* The page's own element starts the keyboard; it is marked, not selected, so that its
+       * lines keep their colours. */
+      if (app.dataset.current) app.dataset.selected = app.dataset.current;
     } else {
       var state = readAddress();
       applyFilters(state);
