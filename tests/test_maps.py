@@ -103,7 +103,7 @@ def test_lines_are_styled_once_by_relation_and_weighted_by_strength(checked):
     assert styles["subset-of"]["arrow"] and not styles["intersects-with"]["arrow"]
     assert not any(e["relation"] == "superset-of" for e in data["edges"])  # no derived inverses
     # Lines between two nodes of one column bow out of it instead of running over the nodes.
-    assert subset["bend"]["wide"][0] == "curvedCW"
+    assert subset["bend"]["wide"][0] == "curvedCCW"  # going down, bowing left
 
 
 def test_framework_style_comes_from_front_matter(checked):

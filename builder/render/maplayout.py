@@ -31,12 +31,14 @@ __all__ = [
 #: on the generous side for a sans-serif face, so that lines drawn are never wider).
 FONT = 14
 LINE = 17
-CHAR = 8.2
+CHAR = 8.8
 #: Vertical room between two rows, and the radius of a node.
 ROW_GAP = 9
 NODE = 9
 #: Space around the drawing, and the height of a column or block caption.
 MARGIN = 16.0
+#: Room left of a lane's nodes for the lines that join two nodes of that lane.
+ARC = 22.0
 CAPTION = 30
 
 
@@ -75,14 +77,15 @@ class Layout:
         """Return how to curve the line from ``u`` to ``v`` when both sit in one column (a
         straight line would run over the nodes between them), or None.
 
-        The line bows to the left of the column, away from the labels: vis-network's
-        ``curvedCW`` bends to the right of the direction of travel, which is left going down.
+        The line bows to the left of the column, away from the labels, by about 16 pixels
+        (vis-network's ``curvedCCW`` bends a line going down to the left; its bulge grows with
+        the roundness times the length, so the roundness shrinks as the line grows).
         """
         (xu, yu), (xv, yv) = self.positions[u], self.positions[v]
         if abs(xu - xv) > 1:
             return None
         length = abs(yu - yv) or 1
-        return ["curvedCW" if yv > yu else "curvedCCW", round(min(0.5, max(0.06, 40 / length)), 2)]
+        return ["curvedCCW" if yv > yu else "curvedCW", round(min(0.5, max(0.02, 32 / length)), 3)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,12 +239,14 @@ def blocks_layout(
     draws none); a group's nodes fill ``per_row`` columns, labels to the right of the nodes.
     """
     layout = Layout(label_width=label_width)
+    # Side by side, each lane keeps a margin left of its nodes for the lines within it.
+    indent = ARC if across else 0.0
     cell = NODE * 2 + 6 + label_width
-    block_width = cell * per_row + 12
+    block_width = cell * per_row + 12 + indent
     x, y = MARGIN, MARGIN
     bottom = y
     for block in blocks:
-        end = _block(layout, block, labels, x, y, label_width, per_row)
+        end = _block(layout, block, labels, x, y, label_width, per_row, indent)
         layout.bands.append({"x": x - 6, "y": y - 6, "w": block_width, "h": end - y + 12})
         bottom = max(bottom, end)
         if across:
@@ -264,6 +269,7 @@ def _block(
     y: float,
     label_width: float,
     per_row: int,
+    indent: float = 0.0,
 ) -> float:
     """Place one block with its top left corner at (``x``, ``y``); return its bottom."""
     cell = NODE * 2 + 6 + label_width
@@ -285,7 +291,10 @@ def _block(
                 layout.lines[n] = wrap(labels[n], label_width)
                 tallest = max(tallest, max(len(layout.lines[n]) * LINE, 2 * NODE) + ROW_GAP)
             for k, n in enumerate(cells):
-                layout.positions[n] = (round(x + NODE + k * cell, 1), round(y + tallest / 2, 1))
+                layout.positions[n] = (
+                    round(x + indent + NODE + k * cell, 1),
+                    round(y + tallest / 2, 1),
+                )
             y += tallest
         y += 8
     return y

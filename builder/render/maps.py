@@ -274,7 +274,7 @@ def overview_view(corpus: Corpus, G: nx.MultiDiGraph) -> MapView:
     ]
     labels = _labels(corpus, members_of(blocks))
     layouts = {
-        _WIDE: blocks_layout(blocks, labels, label_width=166, per_row=1, across=True),
+        _WIDE: blocks_layout(blocks, labels, label_width=150, per_row=1, across=True),
         _NARROW: blocks_layout(blocks, labels, label_width=128, per_row=2),
     }
     # Stacked lanes on a phone: every line would cross every label; show the selected one's.

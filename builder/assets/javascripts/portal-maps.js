@@ -15,9 +15,10 @@
   var FONT = 14; /* label size at scale 1 (maplayout.FONT) */
   var LINE = 17;
   var FACE = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-  /* Labels are never drawn smaller than this on screen (px); larger when presenting. */
+  /* Labels are never drawn smaller than this on screen (px). Presenting, the map may zoom
+   * further to fill a large screen (MAX_SCALE). */
   var MIN_LABEL = 12;
-  var PRESENT_LABEL = 19;
+  var MAX_SCALE = { page: 1.3, present: 2.6 };
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -239,8 +240,7 @@
     });
     /* The wide layout when its labels fit at their least size, else the narrow one. */
     function layoutFor(width) {
-      var least = (map.present ? PRESENT_LABEL : MIN_LABEL) / FONT;
-      return width >= data.layouts.wide.width * least ? "wide" : "narrow";
+      return width >= (data.layouts.wide.width * MIN_LABEL) / FONT ? "wide" : "narrow";
     }
     /* Lines between two nodes of one column bow out of it (the bend is per layout). */
     function smooth(e) {
@@ -299,7 +299,7 @@
      * shows with labels at least MIN_LABEL px high (the page scrolls), and return the scale. */
     function arrange() {
       var width = canvas.clientWidth || 600;
-      var least = (map.present ? PRESENT_LABEL : MIN_LABEL) / FONT;
+      var least = MIN_LABEL / FONT;
       var name = layoutFor(width);
       if (name !== map.layoutName) {
         map.layoutName = name;
@@ -308,7 +308,7 @@
         edgeView.refresh();
       }
       var layout = map.layout();
-      var scale = Math.max(least, Math.min(map.present ? 2.6 : 1.3, width / layout.width));
+      var scale = Math.max(least, Math.min(MAX_SCALE[map.present ? "present" : "page"], width / layout.width));
       var height = map.present ? canvas.clientHeight : Math.ceil(layout.height * scale) + 2;
       if (!map.present) canvas.style.height = height + "px";
       return { scale: scale, width: width, height: height, layout: layout };
