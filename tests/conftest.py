@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from collections.abc import Callable, Iterator
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from builder.config import BuildConfig
 from builder.load.schema import kind_spec
@@ -20,16 +22,33 @@ FILLER = (
 )
 
 
+def split_page(text: str) -> tuple[dict[str, Any], str]:
+    """Return the front matter (read with yaml) and the body of a content file."""
+    _, front, body = text.split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+def body_sections(body: str) -> dict[str, str]:
+    """Map each `##` heading of a page body to the text under it."""
+    parts = re.split(r"^## (.+)$", body, flags=re.MULTILINE)
+    return {parts[i].strip(): parts[i + 1] for i in range(1, len(parts), 2)}
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+#: How long a browser action or an `expect` may wait for the state it needs. A ceiling, not a
+#: pause: each returns as soon as the state holds. Playwright's defaults (30 s for actions, 5 s
+#: for `expect`) were too short on a 2-core machine running two suites at once.
+BROWSER_TIMEOUT_MS = 90_000
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.fail("/usr/bin/chromium is missing: run `make test`, which installs it")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         yield b
@@ -41,6 +60,7 @@ class Offline:
 
     def __init__(self, browser) -> None:
         self.context = browser.new_context()
+        self.context.set_default_timeout(BROWSER_TIMEOUT_MS)
         self.page = self.context.new_page()
         self.blocked: list[str] = []
         self.errors: list[str] = []
@@ -107,6 +127,32 @@ def page(
     if not spec.sections and need:
         parts.append(f"## Notes\n\n{sentences}")
     return "\n".join(lines) + "\n\n" + "\n\n".join(parts) + "\n"
+
+
+#: A questionnaire for the minimal project: one area (a page of it), one question.
+QUESTIONNAIRE = textwrap.dedent(
+    """\
+    levels: [Basic, Standardized, Rationalized, Dynamic]
+    areas:
+      - id: alpha-incident
+        title: Incident handling
+        group: Sample
+        problem: Incidents take too long to fix.
+        opportunity: Faster fixes keep users working.
+        estimates: {risk: 4, cost: 3, time: 3, value: 4}
+    questions:
+      - id: q1
+        area: alpha-incident
+        text: How are incidents logged?
+        options:
+          - {level: Basic, text: Not at all.}
+          - {level: Standardized, text: In one tool.}
+          - {level: Rationalized, text: With categories and priorities.}
+          - {level: Dynamic, text: Automatically from monitoring.}
+        pages: [alpha-incident]
+        tasks: [task-fix-an-outage]
+    """
+)
 
 
 def minimal_files() -> dict[str, str]:

@@ -49,7 +49,10 @@ def test_page_has_no_serious_violation(site, browser, axe, name):
     offline = Offline(browser)
     offline.page.goto((site / name).as_uri())
     offline.page.wait_for_load_state("load")
-    offline.page.wait_for_timeout(200)
+    # Scripts that change the page have run: every map is drawn (pm-ready) before axe looks.
+    offline.page.wait_for_function(
+        "[...document.querySelectorAll('.portal-map-app')].every(m => m.classList.contains('pm-ready'))"
+    )
     assert serious(axe, offline.page) == []
     offline.close()
 
@@ -59,6 +62,6 @@ def test_search_results_have_no_serious_violation(site, browser, axe):
     offline.page.goto((site / "itil-service-operation.html").as_uri())
     offline.page.keyboard.press("/")
     offline.page.locator("input.md-search__input").press_sequentially("incident", delay=20)
-    offline.page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    offline.page.locator(".md-search-result__item").first.wait_for()
     assert serious(axe, offline.page) == []
     offline.close()

@@ -349,16 +349,29 @@ def test_the_map_prints_as_a_picture_with_its_legend(project, offline):
     expect(app.locator(".pm-legend input").first).to_be_hidden()
 
 
+def hover_until_tooltip(p, node_id: str):
+    """Move the pointer onto ``node_id`` and wait for vis-network's tooltip naming it."""
+    point = node_point(p, node_id)
+    p.mouse.move(point["x"] - 3, point["y"])
+    p.mouse.move(point["x"], point["y"])
+    tip = p.locator(".vis-tooltip")
+    expect(tip).to_be_visible()
+    expect(tip.locator("strong")).to_have_text(EVIL)
+    return tip
+
+
 def test_labels_never_run_as_script(project, offline):
+    """On every map that draws the evil element, hover it until its tooltip shows."""
     cfg, _ = project
     p = offline.page
     for url in [
         cfg.site_dir / "maps" / "lifecycle.html",
         cfg.site_dir / "alpha-evil.html",
-        cfg.site_dir / "alpha-change.html",
+        cfg.site_dir / "maps" / "stage-alpha-operation.html",
     ]:
         open_map(p, url.as_uri())
         p.wait_for_load_state("load")
+        hover_until_tooltip(p, "alpha-evil")
         assert p.evaluate("window.__xss") is None, url
         expect(p.locator("img[src='x']")).to_have_count(0)
     assert offline.errors == []
@@ -368,12 +381,7 @@ def test_hovering_a_node_shows_its_tooltip_as_text(project, offline):
     cfg, _ = project
     p = offline.page
     open_map(p, lifecycle(cfg))
-    point = node_point(p, "alpha-evil")
-    p.mouse.move(point["x"] - 3, point["y"])
-    p.mouse.move(point["x"], point["y"])
-    tip = p.locator(".vis-tooltip")
-    expect(tip).to_be_visible()
-    expect(tip.locator("strong")).to_have_text(EVIL)
+    tip = hover_until_tooltip(p, "alpha-evil")
     expect(tip).to_contain_text("process")
     expect(p.locator(".vis-tooltip img")).to_have_count(0)
     assert p.evaluate("window.__xss") is None

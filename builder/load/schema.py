@@ -1,5 +1,7 @@
 """Declarative schemas: the field specs of front matter and mapping records, and the kinds.
 
+(The glossary's and the questionnaire's tables sit with their loaders, in the same terms.)
+
 A schema is a table of :class:`Field` specs; :func:`check_fields` turns a parsed YAML mapping
 into problems (missing, wrong type, bad choice, out of range, unknown key), each at the line of
 the key concerned.
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +20,14 @@ from builder.load.yamlutil import LineDict
 from builder.model import RELATIONS
 
 __all__ = [
+    "DECISION",
     "FRONT_MATTER",
+    "ID_FIELD",
     "KINDS",
     "MAPPING_RECORD",
     "SHAPES",
+    "SUBPROCESS",
+    "TEMPLATE_FIELD",
     "Field",
     "KindSpec",
     "check_fields",
@@ -185,6 +191,8 @@ KINDS: dict[str, KindSpec] = {
         ("Situation", "What they did", "Results", "Lessons"), 300, needs_framework=False
     ),
     "guide": KindSpec(needs_framework=False),
+    # An information object practitioners fill in; its form is generated from `fields`.
+    "template": KindSpec(("Purpose", "How to use it"), 80, needs_framework=False),
 }
 
 #: Where one framework's element of a kind is written differently (kind spec per framework).
@@ -221,10 +229,17 @@ def kind_spec(kind: str, framework: str | None) -> KindSpec | None:
     return FRAMEWORK_KINDS.get((framework or "", kind)) or KINDS.get(kind)
 
 
-_ID = {"pattern": ID_PATTERN, "pattern_text": "lowercase letters, digits and single hyphens"}
+#: A required id: lowercase words joined by hyphens (file names and URLs are made of it).
+ID_FIELD = Field(
+    "id",
+    str,
+    required=True,
+    pattern=ID_PATTERN,
+    pattern_text="lowercase letters, digits and single hyphens",
+)
 
 FRONT_MATTER: tuple[Field, ...] = (
-    Field("id", str, required=True, **_ID),  # type: ignore[arg-type]
+    ID_FIELD,
     Field("kind", str, required=True, choices=tuple(KINDS)),
     Field("title", str, required=True),
     Field("summary", str, required=True),
@@ -253,6 +268,34 @@ FRONT_MATTER: tuple[Field, ...] = (
     Field("frequency", str),
     Field("inputs", list),
     Field("outputs", list),
+    # Processes and functions
+    Field("subprocesses", list, items=dict),
+    # Templates
+    Field("used_by", list),
+    Field("fields", list, items=dict),
+)
+
+#: One entry of ``subprocesses`` (a process's or function's sub-process, in flow order).
+SUBPROCESS: tuple[Field, ...] = (
+    ID_FIELD,
+    Field("name", str, required=True),
+    Field("objective", str, required=True),
+    Field("activities", list, required=True, min=1),
+    Field("inputs", list, required=True, min=1),
+    Field("outputs", list, required=True, min=1),
+    Field("decision", dict),
+)
+#: A sub-process's ``decision``: ``no`` (and ``yes``) name a sub-process of the page or "end".
+DECISION: tuple[Field, ...] = (
+    Field("question", str, required=True),
+    Field("no", str, required=True),
+    Field("yes", str),
+)
+#: One entry of a template's ``fields``.
+TEMPLATE_FIELD: tuple[Field, ...] = (
+    Field("name", str, required=True),
+    Field("description", str, required=True),
+    Field("example", str),
 )
 
 #: Reference fields of personas and tasks: the field, and the kinds its ids may name.
@@ -263,6 +306,7 @@ REFERENCE_KINDS: dict[str, tuple[str, ...]] = {
     "stage": ("stage",),
     "tools": ("product", "accelerator"),
     "carries_out": (),  # any element but a role or a task
+    "used_by": ("process", "function", "smf", "review", "task"),
 }
 #: The least number of numbered steps in a task's "## Steps" section.
 MIN_STEPS = 6
@@ -315,6 +359,17 @@ def _check_value(spec: Field, value: Any, loc: SourceLocation) -> Iterator[Probl
         if not isinstance(value, list) or not all(isinstance(v, spec.items) for v in value):
             of = "strings" if spec.items is str else "mappings"
             yield Problem(loc, "bad-type", f"{spec.name!r} must be a list of {of}; got {value!r}")
+        elif spec.min is not None and len(value) < spec.min:
+            what = "one item" if spec.min == 1 else f"{spec.min} items"
+            yield Problem(loc, "empty-field", f"{spec.name!r} must list at least {what}")
+        return
+    if spec.type is dict:
+        if not isinstance(value, dict):
+            yield Problem(loc, "bad-type", f"{spec.name!r} must be a mapping; got {value!r}")
+        return
+    if spec.type is dict:
+        if not isinstance(value, dict):
+            yield Problem(loc, "bad-type", f"{spec.name!r} must be a mapping; got {value!r}")
         return
     if spec.type is int and (isinstance(value, bool) or not isinstance(value, int)):
         yield Problem(loc, "bad-type", f"{spec.name!r} must be an integer; got {value!r}")
@@ -343,7 +398,7 @@ def _check_value(spec: Field, value: Any, loc: SourceLocation) -> Iterator[Probl
         )
 
 
-def did_you_mean(word: str, candidates: Sequence[str] | set[str]) -> str:
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return ``"; did you mean 'x'?"`` for the closest candidate, or ``""``.
 
     >>> did_you_mean("proces", ["process", "phase"])
