@@ -11,7 +11,8 @@ import networkx as nx
 from builder.graph import FRAMEWORK, TITLE
 from builder.model import Corpus
 from builder.render.maplayout import wrap
-from builder.render.maps import framework_styles, lane_of_nodes, lifecycle_lanes
+from builder.render.maps import lane_of_nodes, lifecycle_lanes
+from builder.render.mapstyle import framework_styles
 
 __all__ = ["lifecycle_svg"]
 
