@@ -352,6 +352,7 @@ def main() -> None:
                 f"| {m['size'] / 1024:.0f} |"
             )
         lines.append("")
+        lines += __import__("map_bench").report(site)  # screenshots, labels, timings per kind
         in_site = None
         if not args.no_in_site:
             from search_quality import in_site_ranks, metrics

@@ -158,6 +158,11 @@ class Guidance:
     editions: tuple[str, ...] = ()
     edition_notes: str | None = None
     order: int | None = None
+    #: A short name for maps and legends (an acronym or short title).
+    short: str | None = None
+    #: A framework's colour (``#rrggbb``) and shape of its elements on the maps.
+    colour: str | None = None
+    shape: str | None = None
     sources: tuple[str, ...] = ()
     former_ids: tuple[str, ...] = ()
     automates: tuple[Automation, ...] = ()

@@ -25,6 +25,7 @@ __all__ = [
     "ID_FIELD",
     "KINDS",
     "MAPPING_RECORD",
+    "SHAPES",
     "SUBPROCESS",
     "TEMPLATE_FIELD",
     "Field",
@@ -35,6 +36,18 @@ __all__ = [
 ]
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+COLOUR_PATTERN = re.compile(r"^#[0-9A-Fa-f]{6}$")
+#: The marks a framework's elements can have on the maps (drawn by portal-maps.js).
+SHAPES: tuple[str, ...] = (
+    "dot",
+    "square",
+    "diamond",
+    "triangle",
+    "triangleDown",
+    "hexagon",
+    "star",
+    "pentagon",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +249,10 @@ FRONT_MATTER: tuple[Field, ...] = (
     Field("editions", list),
     Field("edition_notes", str),
     Field("order", int),
+    # Display: a short name for maps and legends; a framework's colour and shape on the maps.
+    Field("short", str),
+    Field("colour", str, pattern=COLOUR_PATTERN, pattern_text="a colour such as '#0072B2'"),
+    Field("shape", str, choices=SHAPES),
     Field("sources", list),
     Field("former_ids", list),
     Field("automates", list, items=dict),

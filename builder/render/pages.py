@@ -41,11 +41,9 @@ from builder.render.anatomy import FORM_TEMPLATE, anatomy_context, form_context
 from builder.render.crosswalks import render_crosswalks
 from builder.render.diagrams import lifecycle_svg
 from builder.render.maps import (
-    FRAMEWORK_STYLE,
-    RELATION_STYLE,
     MapView,
     local_view,
-    map_json,
+    map_page_context,
     overview_view,
     pair_view,
     role_view,
@@ -538,35 +536,7 @@ def _render_maps(
 
 
 def _render_map_page(env: jinja2.Environment, corpus: Corpus, view: MapView) -> str:
-    frameworks = sorted({n["framework"] for n in view.nodes})
-    titles = {fw: _framework_title(corpus, fw) for fw in frameworks}
-    relations = sorted({e["relation"] for e in view.edges})
-    return env.get_template("map.md.j2").render(
-        view=view,
-        data=map_json(view, titles),
-        names=sorted({n["name"] for n in view.nodes}),
-        frameworks=[
-            {
-                "id": fw,
-                "title": titles[fw],
-                "colour": FRAMEWORK_STYLE.get(fw, ("#BBBBBB", "ellipse"))[0],
-                "shape": FRAMEWORK_STYLE.get(fw, ("#BBBBBB", "ellipse"))[1],
-            }
-            for fw in frameworks
-        ],
-        relations=[
-            {
-                "id": r,
-                "label": r.replace("-", " "),
-                "colour": RELATION_STYLE.get(r, (False, "#999999"))[1],
-                "dash": _dash(RELATION_STYLE.get(r, (False, ""))[0]),
-            }
-            for r in relations
-        ],
-        # The text table is built in the browser from the same data (portal-maps.js).
-        node_count=len(view.nodes),
-        edge_count=len(view.edges),
-    )
+    return env.get_template("map.md.j2").render(**map_page_context(view))
 
 
 def _render_local_map(
@@ -578,20 +548,14 @@ def _render_local_map(
     undirected: nx.Graph,
 ) -> str:
     view = local_view(corpus, G, node.id, undirected)
-    titles = {n["framework"]: _framework_title(corpus, n["framework"]) for n in view.nodes}
     return env.get_template("local-map.md.j2").render(
-        view=view,
-        data=map_json(view, titles),
+        **map_page_context(view),
         current=node.id,
         title=node.title,
         count=len(view.nodes) - 1,
         on_overview=on_overview,
         role_map=node.kind == "role" and not node.framework,
     )
-
-
-def _dash(pattern: object) -> str:
-    return " ".join(str(x) for x in pattern) if isinstance(pattern, list) else ""
 
 
 def _render_glossary(env: jinja2.Environment, corpus: Corpus) -> str:
