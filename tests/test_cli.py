@@ -99,7 +99,7 @@ def test_export_to_file(make_project, tmp_path):
     result = run("-q", "export", "--root", str(cfg.root), "--format", "csv", "--out", str(out))
     assert result.exit_code == 0
     assert out.read_text().startswith(
-        "source,target,relation,strm,strength,basis,derived,rationale\n"
+        "source,target,relation,strm,strength,basis,derived,rationale,origin\n"
     )
 
 
