@@ -56,8 +56,12 @@ def render_crosswalks(env: jinja2.Environment, corpus: Corpus) -> dict[str, str]
             "editions": editions,
             "records": [_record_row(corpus, r) for r in _reading_order(corpus, records)],
             "matrices": _matrices(corpus, records, a, b),
-            "coverage": coverage(corpus, a, b),
+            # Readers see framework names, not ids ("ITIL v3", not "itil").
+            "coverage": [
+                {"c": c, "title": corpus[c.framework].title} for c in coverage(corpus, a, b)
+            ],
             "symbols": [(SYMBOLS[k], WORDS[k]) for k in SYMBOLS],
+            "weak": WEAK,
         }
         files[f"crosswalks/{slug}.md"] = env.get_template("crosswalk.md.j2").render(**context)
         files[f"crosswalks/{slug}.csv"] = crosswalk_csv(corpus, records)
@@ -72,7 +76,7 @@ def render_crosswalks(env: jinja2.Environment, corpus: Corpus) -> dict[str, str]
                 }
             )
         files[f"crosswalks/{slug}-gaps.md"] = env.get_template("gaps.md.j2").render(
-            **context, sides=sides, weak=WEAK
+            **context, sides=sides
         )
     return files
 
