@@ -352,6 +352,7 @@ def main() -> None:
                 f"| {m['size'] / 1024:.0f} |"
             )
         lines.append("")
+        lines += __import__("screenshots").take_screenshots(site, ROOT / "build" / "screenshots")
         in_site = None
         if not args.no_in_site:
             from search_quality import in_site_ranks, metrics
