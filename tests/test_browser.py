@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Offline
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,8 +39,14 @@ def test_search_finds_an_acronym_from_the_slice(site, offline):
     offline.page.goto((site / "itil-service-transition.html").as_uri())
     offline.page.keyboard.press("/")
     offline.page.locator("input.md-search__input").press_sequentially("CAB", delay=50)
-    results = offline.page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=15_000)
+    # Results come once per keystroke ("C", "CA", "CAB"), each after the worker answers: wait
+    # for the list whose highlighted words all start with "cab", which only the last query gives.
+    offline.page.wait_for_function(
+        """() => {
+            const marks = [...document.querySelectorAll(".md-search-result mark")];
+            return marks.length > 0 && marks.every(m => m.textContent.toLowerCase().startsWith("cab"));
+        }"""
+    )
     hrefs = offline.page.locator(".md-search-result__link").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
@@ -58,9 +65,8 @@ def test_search_finds_an_acronym_from_the_slice(site, offline):
 def test_process_page_shows_counterparts_and_follows_links(site, offline):
     offline.page.goto((site / "itil-change-management.html").as_uri())
     table = offline.page.locator(".portal-counterparts table")
-    assert "Change and Configuration" in table.inner_text()
+    expect(table).to_contain_text("Change and Configuration")
     table.get_by_role("link", name="Change and Configuration").first.click()
-    offline.page.wait_for_load_state("load")
-    assert offline.page.url.endswith("mof4-change-and-configuration.html")
+    offline.page.wait_for_url("**/mof4-change-and-configuration.html")
     assert offline.blocked == []
     assert offline.errors == []
