@@ -353,6 +353,7 @@ def main() -> None:
             )
         lines.append("")
         lines += __import__("screenshots").take_screenshots(site, ROOT / "build" / "screenshots")
+        lines += __import__("map_bench").report(site)  # screenshots, labels, timings per kind
         in_site = None
         if not args.no_in_site:
             from search_quality import in_site_ranks, metrics

@@ -21,7 +21,7 @@ from whoosh import index, spelling
 from whoosh import query as q
 
 from builder.config import BuildConfig
-from builder.errors import BuilderError
+from builder.errors import SearchError
 from builder.index_store import (
     IndexMeta,
     content_hash,
@@ -57,10 +57,6 @@ _FILTER_FIELDS = {"framework": "framework", "kind": "kind", "role": "roles", "st
 MAX_QUERY = 500
 _PHRASE = re.compile(r'"([^"]+)"')
 _WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")
-
-
-class SearchError(BuilderError):
-    """The query or a filter cannot be used (an unknown filter value, an empty query)."""
 
 
 @dataclass(frozen=True, slots=True)

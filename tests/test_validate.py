@@ -268,10 +268,10 @@ def test_every_problem_is_reported_at_once(make_project):
 
 
 def test_warnings_fail_only_in_strict_mode(make_project):
-    text = page("alpha-x", "guide", "X", body="See [[alpha]].", extra="colour: blue")
+    text = page("alpha-x", "guide", "X", body="See [[alpha]].", extra="mood: blue")
     cfg = make_project({"content/x.md": text}, minimal=True)
     assert [str(p) for p in check(cfg).problems] == [
-        "content/x.md:6: warning: unknown field 'colour' in front matter (ignored)"
+        "content/x.md:6: warning: unknown field 'mood' in front matter (ignored)"
     ]
     strict = type(cfg)(**{**{f: getattr(cfg, f) for f in cfg.__slots__}, "strict": True})
     with pytest.raises(ValidationFailed, match="Aborted with 1 warning in strict mode"):

@@ -10,21 +10,13 @@ import networkx as nx
 
 from builder.graph import FRAMEWORK, TITLE
 from builder.model import Corpus
-from builder.render.maps import FRAMEWORK_STYLE, lane_of_nodes, lifecycle_lanes, wrap_label
+from builder.render.maplayout import wrap
+from builder.render.maps import lane_of_nodes, lifecycle_lanes
+from builder.render.mapstyle import framework_styles
 
 __all__ = ["lifecycle_svg"]
 
 _BOX_W, _BOX_H, _GAP, _TOP = 176, 58, 22, 34
-_SHORT = {
-    "itil": "ITIL v3",
-    "mof4": "MOF 4.0",
-    "mof3": "MOF 3.0",
-    "msf": "MSF",
-    "cir": "CIR",
-    "io": "IO model",
-    "system-center": "System Center",
-    "accelerators": "Accelerators",
-}
 
 
 #: Where each element sits, per graph: the home page and every stage page draw the diagram.
@@ -53,6 +45,7 @@ def lifecycle_svg(
         if lane in counts and n not in lanes:
             counts[lane][str(G.nodes[n][FRAMEWORK] or n)] += 1
     rows = max((len(c) for c in counts.values()), default=0)
+    styles = framework_styles(corpus)
     width = len(lanes) * (_BOX_W + _GAP) - _GAP + 2
     height = _TOP + _BOX_H + 16 + rows * 18 + 8
     parts = [
@@ -70,7 +63,7 @@ def lifecycle_svg(
         is_current = lane == current
         fill = "#3f51b5" if is_current else "#e8eaf6"
         ink = "#ffffff" if is_current else "#1a237e"
-        lines = wrap_label(str(G.nodes[lane][TITLE]), 18).split("\n")
+        lines = wrap(str(G.nodes[lane][TITLE]), 18 * 7.4)
         first_y = _TOP + _BOX_H / 2 + 5 - (len(lines) - 1) * 8
         spans = "".join(
             f'<tspan x="{x + _BOX_W / 2}" y="{first_y + k * 16}">{html.escape(line)}</tspan>'
@@ -92,9 +85,10 @@ def lifecycle_svg(
         for row, (fw, count) in enumerate(
             sorted(counts[lane].items(), key=lambda kv: (-kv[1], kv[0]))
         ):
-            colour = FRAMEWORK_STYLE.get(fw, ("#bbbbbb", ""))[0]
+            style = styles.get(fw, {})
+            colour = style.get("colour", "#BBBBBB")
             y = _TOP + _BOX_H + 20 + row * 18
-            name = html.escape(_SHORT.get(fw, fw))
+            name = html.escape(str(style.get("short", fw)))
             parts.append(
                 f'<rect x="{x + 4}" y="{y - 10}" width="10" height="10" fill="{colour}"/>'
                 f'<text x="{x + 20}" y="{y}" class="lc-count">{name}: {count}</text>'

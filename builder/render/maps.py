@@ -1,16 +1,17 @@
-"""Interactive maps: the network data of every view, with positions computed here.
+"""Interactive maps: what each map shows, where its nodes go, and the JSON its page carries.
 
-pyvis builds each view's node and edge records; the portal's own template and script draw
-them with vis-network (one shared copy in site/assets), so no page loads anything from a CDN.
-Layouts are computed with networkx or a lane layout, so a map is drawn at once with physics
-off. Labels and tooltips reach the browser as JSON data and are set as text, never as HTML.
+Each view picks its nodes and lines from the graph and lays them out twice (a wide and a narrow
+layout, see :mod:`builder.render.maplayout`); the look of every node and line comes from
+:mod:`builder.render.mapstyle` (framework front matter, relation styles, palettes), and the
+width of a line from its strength, here. :func:`map_json` ships exactly that to the page, and
+``portal-maps.js`` only draws it, with the one copy of vis-network in site/assets. Labels and
+tooltips reach the browser as JSON data and are set as text, never as HTML.
 """
 
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,6 @@ from builder.graph import (
     DERIVED,
     FRAMEWORK,
     KIND,
-    LINKS_TO,
     MAPS_TO,
     PART_OF,
     PERFORMS,
@@ -32,68 +32,81 @@ from builder.graph import (
     STRM,
     SUMMARY,
     TITLE,
+    USES,
 )
 from builder.model import Corpus
+from builder.render.maplayout import Block, Layout, barycentre_order, blocks_layout, columns_layout
+from builder.render.mapstyle import (
+    NO_FRAMEWORK,
+    PALETTE,
+    RELATION_STYLE,
+    fallback_style,
+    framework_styles,
+    short_name,
+)
 
 __all__ = [
-    "FRAMEWORK_STYLE",
+    "LOCAL_LIMIT",
+    "NO_FRAMEWORK",
+    "PALETTE",
+    "RELATION_STYLE",
     "MapView",
+    "framework_styles",
     "lane_of_nodes",
     "lifecycle_lanes",
     "local_view",
     "map_json",
+    "map_page_context",
     "overview_view",
     "pair_view",
     "role_view",
+    "short_name",
     "stage_view",
-    "wrap_label",
+    "undirected",
 ]
 
-#: Okabe-Ito colours (safe for colour-blind readers), and a distinct shape per framework.
-FRAMEWORK_STYLE: dict[str, tuple[str, str]] = {
-    "itil": ("#0072B2", "dot"),
-    "mof4": ("#E69F00", "box"),
-    "mof3": ("#CC79A7", "square"),
-    "msf": ("#009E73", "diamond"),
-    "cir": ("#D55E00", "triangle"),
-    "io": ("#56B4E9", "triangleDown"),
-    "system-center": ("#F0E442", "hexagon"),
-    "accelerators": ("#999999", "star"),
-}
-_OTHER = ("#BBBBBB", "ellipse")
-#: Line style of each relation: dash pattern (False = solid) and colour.
-RELATION_STYLE: dict[str, tuple[Any, str]] = {
-    "equal": (False, "#000000"),
-    "subset-of": ([8, 4], "#0072B2"),
-    "superset-of": ([2, 4], "#009E73"),
-    "intersects-with": ([12, 4, 2, 4], "#D55E00"),
-    "no-relation": ([1, 6], "#999999"),
-    AUTOMATES: ([6, 3], "#CC79A7"),
-    PART_OF: (False, "#BBBBBB"),
-    LINKS_TO: ([2, 6], "#CCCCCC"),
-    PERFORMS: (False, "#56B4E9"),
-    ACCOUNTABLE_FOR: ([4, 2], "#56B4E9"),
-    CARRIES_OUT: (False, "#0072B2"),
-    "uses": ([3, 3], "#CC79A7"),
-}
-LANE_WIDTH = 330
-ROW_HEIGHT = 70
-LOCAL_LIMIT = 40
+#: Node sizes (radius at scale 1): every element, and the element a local map is about.
+NODE_SIZE = 9
+CURRENT_SIZE = 13
+#: A page's local map draws at most this many neighbours; more become a list.
+LOCAL_LIMIT = 18
+#: Wide and narrow label widths (pixels at scale 1) of each kind of map, and column gaps.
+_WIDE, _NARROW = "wide", "narrow"
+
+_KIND_ORDER = [
+    "framework",
+    "stage",
+    "process",
+    "function",
+    "phase",
+    "quadrant",
+    "track",
+    "smf",
+    "review",
+    "component",
+    "product",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class MapView:
-    """One map: an id (its file name), a title, a description, and vis-network records."""
+    """One map: its id (file name), title, description, and what its page ships."""
 
     id: str
     title: str
     description: str
+    #: Node and line records as shipped (see :func:`map_json`).
     nodes: list[dict[str, Any]] = field(default_factory=list)
     edges: list[dict[str, Any]] = field(default_factory=list)
-    lanes: list[dict[str, Any]] = field(default_factory=list)
+    #: ``wide`` and ``narrow``: size, captions and bands of each layout.
+    layouts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The style of each framework on the map, keyed by framework id.
+    frameworks: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: How the page reaches node pages ("../" from maps/), and the node the map is about.
     prefix: str = ""
     current: str | None = None
+    #: A local map with too many neighbours to draw: its page lists them instead.
+    dense: bool = False
 
 
 # -----------------------------------------------------------------------------
@@ -101,62 +114,65 @@ class MapView:
 
 
 def overview_view(corpus: Corpus, G: nx.MultiDiGraph) -> MapView:
-    """The lifecycle overview: ITIL stages as lanes, every aligned element in its lane."""
+    """The lifecycle overview: the ITIL stages as lanes side by side, and every aligned
+    element in its lane, grouped by framework."""
+    styles = framework_styles(corpus)
     lanes = lifecycle_lanes(corpus, G)
     stage_ids = [s for s in lanes if s != "across"]
     members: dict[str, list[str]] = {lane: [] for lane in lanes}
     for n, lane in sorted(lane_of_nodes(corpus, G, stage_ids).items()):
         members[lane].append(n)
-    positions: dict[str, tuple[float, float]] = {}
-    for col, lane in enumerate(lanes):
-        ordered = sorted(
-            members[lane], key=lambda n: (_fw_rank(G, n), _kind_rank(G, n), G.nodes[n][TITLE])
-        )
-        for row, n in enumerate(ordered):
-            positions[n] = (col * LANE_WIDTH + (row % 2) * 40, 90 + row * ROW_HEIGHT)
-    edges = _edges_among(G, positions)
-    lane_records = [
-        {"id": lane, "title": lanes[lane], "x": col * LANE_WIDTH + 20}
-        for col, lane in enumerate(lanes)
+    blocks = [
+        Block(title, _groups(corpus, G, members[lane], styles, stage=lane))
+        for lane, title in lanes.items()
+        if members[lane]
     ]
+    labels = _labels(corpus, members_of(blocks))
+    layouts = {
+        _WIDE: blocks_layout(blocks, labels, label_width=150, per_row=1, across=True),
+        _NARROW: blocks_layout(blocks, labels, label_width=128, per_row=2),
+    }
+    # Stacked lanes on a phone: every line would cross every label; show the selected one's.
+    layouts[_NARROW].lines_shown = "selected"
+    edges = _edges_among(G, labels)
     return _view(
+        corpus,
+        G,
         "lifecycle",
         "Lifecycle overview",
         "The five ITIL v3 stages as lanes. Each element of the other frameworks sits in the lane "
-        "of the ITIL stage it aligns with most strongly; lines show the alignments.",
-        G,
-        positions,
+        "of the ITIL stage it aligns with most strongly, grouped by framework; lines show the "
+        "alignments.",
+        layouts,
         edges,
         prefix="../",
-        lanes=lane_records,
     )
 
 
 def pair_view(corpus: Corpus, G: nx.MultiDiGraph, a: str, b: str) -> MapView:
-    """Two frameworks side by side, with the alignments between their elements."""
+    """Two frameworks in two columns, with the alignments between their elements."""
     edges = [
         (u, v, d)
         for u, v, d in G.edges(data=True)
         if d[RELATION] == MAPS_TO and not d[DERIVED] and {_fw(G, u), _fw(G, v)} == {a, b}
     ]
-    left = sorted(
-        {n for u, v, _ in edges for n in (u, v) if _fw(G, n) == a},
-        key=lambda n: _reading_key(corpus, n),
-    )
-    right = sorted(
-        {n for u, v, _ in edges for n in (u, v) if _fw(G, n) == b},
-        key=lambda n: _reading_key(corpus, n),
-    )
-    positions = {n: (0.0, i * ROW_HEIGHT * 0.9) for i, n in enumerate(left)}
-    positions |= {n: (700.0, i * ROW_HEIGHT * 0.9) for i, n in enumerate(right)}
+    columns = [
+        sorted(
+            {n for u, v, _ in edges for n in (u, v) if _fw(G, n) == side},
+            key=lambda n: _reading_key(corpus, n),
+        )
+        for side in (a, b)
+    ]
+    columns = barycentre_order(columns, _neighbours(edges))
     title_a, title_b = G.nodes[a][TITLE], G.nodes[b][TITLE]
     return _view(
+        corpus,
+        G,
         f"pair-{a}-{b}",
         f"{title_a} and {title_b}",
         f"Every aligned element of {title_a} (left) and {title_b} (right), with the relation and "
         "strength of each alignment.",
-        G,
-        positions,
+        _columns_layouts(corpus, G, columns, edges, [title_a, title_b], (230, 250), (116, 64)),
         edges,
         prefix="../",
     )
@@ -164,23 +180,40 @@ def pair_view(corpus: Corpus, G: nx.MultiDiGraph, a: str, b: str) -> MapView:
 
 def stage_view(corpus: Corpus, G: nx.MultiDiGraph, stage: str) -> MapView:
     """One ITIL stage: its processes and functions, their counterparts and their tools."""
-    inner = [u for u, _, d in G.in_edges(stage, data=True) if d[RELATION] == PART_OF]
+    inner = sorted(
+        (u for u, _, d in G.in_edges(stage, data=True) if d[RELATION] == PART_OF),
+        key=lambda n: _reading_key(corpus, n),
+    )
     outer = {
         v
         for n in inner
         for _, v, d in G.out_edges(n, data=True)
-        if d[RELATION] == MAPS_TO and v != stage
+        if d[RELATION] == MAPS_TO and not d[DERIVED] and v != stage
     } | {u for n in inner for u, _, d in G.in_edges(n, data=True) if d[RELATION] == AUTOMATES}
-    shells = [[stage], sorted(inner), sorted(outer - set(inner) - {stage})]
-    positions = _shell_positions(shells)
-    edges = _edges_among(G, positions, part_of=True)
+    outer_sorted = sorted(
+        outer - set(inner) - {stage},
+        key=lambda n: (_fw_order(corpus, n), _reading_key(corpus, n)),
+    )
+    layers = [[stage], inner, outer_sorted]
+    edges = _between_layers(G, layers)
+    layers = barycentre_order(layers, _neighbours(edges))
+    title = G.nodes[stage][TITLE]
     return _view(
-        f"stage-{stage}",
-        f"{G.nodes[stage][TITLE]}: processes, counterparts and tools",
-        f"The processes and functions of {G.nodes[stage][TITLE]} (inner ring), the elements of "
-        "other frameworks they align with and the tools that automate them (outer ring).",
+        corpus,
         G,
-        positions,
+        f"stage-{stage}",
+        f"{title}: processes, counterparts and tools",
+        f"{title} (left), its processes and functions (middle), and the elements of other "
+        "frameworks they align with and the tools that automate them (right).",
+        _columns_layouts(
+            corpus,
+            G,
+            layers,
+            edges,
+            ["Stage", "Processes and functions", "Counterparts and tools"],
+            (210, 120),
+            (128, 0),
+        ),
         edges,
         prefix="../",
     )
@@ -194,14 +227,16 @@ def role_view(corpus: Corpus, G: nx.MultiDiGraph, role: str) -> MapView:
         for _, t, d in G.out_edges(role, data=True)
         if d[RELATION] in (PERFORMS, ACCOUNTABLE_FOR)
     ]
-    tasks = sorted({t for _, t, _ in work})
+    tasks = sorted({t for _, t, _ in work}, key=lambda n: G.nodes[n][TITLE])
     carried = [
         (t, e, d)
         for t in tasks
         for _, e, d in G.out_edges(t, data=True)
         if d[RELATION] == CARRIES_OUT
     ]
-    elements = sorted({e for _, e, _ in carried})
+    elements = sorted(
+        {e for _, e, _ in carried}, key=lambda n: (_fw_order(corpus, n), _reading_key(corpus, n))
+    )
     aligned = []
     for e in elements:
         best = sorted(
@@ -212,23 +247,27 @@ def role_view(corpus: Corpus, G: nx.MultiDiGraph, role: str) -> MapView:
             ),
             key=lambda x: (-int(x[2][STRENGTH]), x[1]),
         )
-        aligned += best[:2]
-    counterparts = sorted({v for _, v, _ in aligned} - set(elements))
-    shells = [[role], tasks, elements, counterparts]
-    positions = _shell_positions([ring for ring in shells if ring])
+        aligned += [x for x in best[:2] if x[1] not in elements]
+    counterparts = sorted(
+        {v for _, v, _ in aligned}, key=lambda n: (_fw_order(corpus, n), _reading_key(corpus, n))
+    )
     seen: set[frozenset[str]] = set()
     edges = []
     for u, v, d in [*work, *carried, *aligned]:
         if frozenset((u, v)) not in seen:  # one line per pair: performs wins over accountable
             seen.add(frozenset((u, v)))
             edges.append((u, v, d))
+    layers = [ring for ring in ([role], tasks, elements, counterparts) if ring]
+    titles = ["Role", "Tasks", "Framework elements", "Counterparts"][: len(layers)]
+    layers = barycentre_order(layers, _neighbours(edges))
     return _view(
+        corpus,
+        G,
         f"role-{role}",
         f"{G.nodes[role][TITLE]}: tasks, elements and counterparts",
-        "The role at the centre, then its tasks, the framework elements they carry out, and "
-        "the strongest counterparts of those elements in other frameworks.",
-        G,
-        positions,
+        "The role (left), its tasks, the framework elements they carry out, and the strongest "
+        "counterparts of those elements in other frameworks (right).",
+        _columns_layouts(corpus, G, layers, edges, titles, (190, 80), (128, 0)),
         edges,
         prefix="../",
     )
@@ -243,59 +282,52 @@ def undirected(G: nx.MultiDiGraph) -> nx.Graph:
 
 
 def local_view(corpus: Corpus, G: nx.MultiDiGraph, n: str, U: nx.Graph | None = None) -> MapView:
-    """A node and its neighbours one hop out (two when the map stays small).
+    """A node and its neighbours: the alignments and tools on the right, the rest on the left.
 
-    ``U`` is the undirected simple graph of ``G``; pass it when drawing many local maps.
+    With more than :data:`LOCAL_LIMIT` neighbours the view is ``dense``: its page lists them
+    instead of drawing them (the records are still made, for that list). ``U`` is the
+    undirected simple graph of ``G``; pass it when drawing many local maps.
     """
     if U is None:
         U = undirected(G)
-    near = {n, *U[n]}
-    # Two hops out only when that stays small: stop counting as soon as it does not, so that a
-    # page next to a hub does not walk the hub's whole neighbourhood.
-    two = set(near)
-    for v in near:
-        two.update(U[v])
-        if len(two) > LOCAL_LIMIT // 2:
-            break
-    if len(two) <= LOCAL_LIMIT // 2:
-        near = two
-    elif len(near) > LOCAL_LIMIT:
-        ranked = sorted(near - {n}, key=lambda v: (-U.degree(v), v))
-        near = {n, *ranked[: LOCAL_LIMIT - 1]}
-    hop1 = sorted(v for v in near if v != n and U.has_edge(n, v))
-    hop2 = sorted(v for v in near if v != n and not U.has_edge(n, v))
-    positions = _shell_positions([[n], hop1, hop2] if hop2 else [[n], hop1])
-    # A local map shows how the page connects, not every link among its neighbours: the
-    # edges of the node itself, and one edge that brings in each node two hops out.
-    edges = [
-        (u, v, d)
-        for u, v, d in G.out_edges(n, data=True)
-        if v in near and _is_shown_edge(d, part_of=True, links=True)
-    ] + [
-        (u, v, d)
-        for u, v, d in G.in_edges(n, data=True)
-        if u in near and u != n and _is_shown_edge(d, part_of=True, links=True)
-    ]
-    inner = set(hop1)
-    for far in hop2:
-        bridge = next(
-            (
-                (u, v, d)
-                for u, v, d in sorted(G.out_edges(far, data=True), key=lambda e: e[1])
-                if v in inner and _is_shown_edge(d, part_of=True, links=True)
-            ),
-            None,
-        ) or next(
-            (
-                (u, v, d)
-                for u, v, d in sorted(G.in_edges(far, data=True), key=lambda e: e[0])
-                if u in inner and _is_shown_edge(d, part_of=True, links=True)
-            ),
-            None,
-        )
-        if bridge is not None:
-            edges.append(bridge)
-    return _view(f"local-{n}", G.nodes[n][TITLE], "", G, positions, edges, prefix="", current=n)
+    edges = []
+    for v in sorted(U[n]):
+        edge = _strongest_edge(G, n, v)
+        if edge is not None:
+            edges.append(edge)
+    near = [v for u, w, _ in edges for v in (u, w) if v != n]
+    aligned = {
+        v for u, w, d in edges for v in (u, w) if v != n and d[RELATION] in (MAPS_TO, AUTOMATES)
+    }
+
+    def key(v: str) -> tuple[Any, ...]:
+        return (_fw_order(corpus, v), _kind_rank(G, v), G.nodes[v][TITLE])
+
+    left = sorted((v for v in near if v not in aligned), key=key)
+    right = sorted(aligned, key=key)
+    if not left or not right:  # one kind of neighbour only: share them out
+        both = left or right
+        left, right = both[::2], both[1::2]
+    columns = [left, [n], right] if left else [[n], right]
+    sides = ["left", "above", "right"] if left else ["above", "right"]
+    labels = _labels(corpus, [v for c in columns for v in c])
+    neighbours = _neighbours(edges)
+    layouts = {
+        name: columns_layout(columns, labels, neighbours, label_width=width, gap=gap, sides=sides)
+        for name, width, gap in ((_WIDE, 170, 64), (_NARROW, 92, 26))
+    }
+    return _view(
+        corpus,
+        G,
+        f"local-{n}",
+        G.nodes[n][TITLE],
+        "",
+        layouts,
+        edges,
+        prefix="",
+        current=n,
+        dense=len(near) > LOCAL_LIMIT,
+    )
 
 
 # -----------------------------------------------------------------------------
@@ -336,98 +368,283 @@ def lane_of_nodes(corpus: Corpus, G: nx.MultiDiGraph, stages: list[str]) -> dict
     return lane
 
 
+def members_of(blocks: Iterable[Block]) -> list[str]:
+    """Return the nodes of ``blocks`` in order."""
+    return [n for block in blocks for _, members in block.groups for n in members]
+
+
 def _stage_ancestor(corpus: Corpus, n: str, stages: list[str]) -> str | None:
     return next((node.id for node in corpus.lineage(n) if node.id in stages), None)
+
+
+def _groups(
+    corpus: Corpus,
+    G: nx.MultiDiGraph,
+    members: Sequence[str],
+    styles: dict[str, dict[str, Any]],
+    stage: str | None = None,
+) -> list[tuple[str, list[str]]]:
+    """Split ``members`` by framework, in the frameworks' order, each group in reading order
+    (the stage itself first)."""
+    by_fw: dict[str, list[str]] = {}
+    for n in members:
+        by_fw.setdefault(_fw(G, n), []).append(n)
+    groups = []
+    for fw in sorted(by_fw, key=lambda f: (styles.get(f, fallback_style(f))["order"], f)):
+        ordered = sorted(by_fw[fw], key=lambda n: (n != stage, _kind_rank(G, n), G.nodes[n][TITLE]))
+        groups.append((str(styles.get(fw, {}).get("short", fw)), ordered))
+    return groups
 
 
 # -----------------------------------------------------------------------------
 # Records
 
 
-#: The fields of pyvis' records that pages need; the script derives the rest (colour, shape,
-#: dashes, width, arrows, URL) from ``styles``, so that map pages stay small.
-_NODE_FIELDS = ("id", "label", "x", "y", "kind", "framework", "summary")
-_EDGE_FIELDS = ("from", "to", "relation", "strength", "rationale")
+def map_json(view: MapView) -> str:
+    """Return what a map's page ships, as compact JSON safe inside ``<script>``.
 
-
-def map_json(view: MapView, frameworks: dict[str, str] | None = None) -> str:
-    """Return the view as compact JSON that is safe inside ``<script type="application/json">``.
-
-    >>> "<" in map_json(MapView("x", "t", "d", [{"id": "a", "label": "</script><b>"}]))
+    >>> "<" in map_json(MapView("x", "t", "d", [{"id": "a", "name": "</script><b>"}]))
     False
     """
     data = {
         "id": view.id,
-        "nodes": [{k: n[k] for k in _NODE_FIELDS if k in n} for n in view.nodes],
-        "edges": [{k: e[k] for k in _EDGE_FIELDS if k in e and e[k] != ""} for e in view.edges],
-        "lanes": view.lanes,
-        "frameworks": frameworks or {},
+        "nodes": view.nodes,
+        "edges": view.edges,
+        "layouts": view.layouts,
+        "frameworks": view.frameworks,
+        "relations": {
+            rel: {
+                "label": s.label,
+                "back": s.back,
+                "dashes": list(s.dashes) or False,
+                "light": s.light,
+                "dark": s.dark,
+                "arrow": s.arrow,
+            }
+            for rel, s in RELATION_STYLE.items()
+            if any(e["relation"] == rel for e in view.edges)
+        },
+        "palette": PALETTE,
         "prefix": view.prefix,
         "current": view.current,
-        "styles": {
-            "frameworks": {fw: list(style) for fw, style in FRAMEWORK_STYLE.items()},
-            "other": list(_OTHER),
-            "relations": {rel: [dash, colour] for rel, (dash, colour) in RELATION_STYLE.items()},
-        },
     }
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+def map_page_context(view: MapView) -> dict[str, Any]:
+    """Return what the map page templates need besides the JSON: legend, names and counts."""
+    return {
+        "view": view,
+        "data": map_json(view),
+        "names": sorted({n["name"] for n in view.nodes}),
+        "frameworks": [
+            {"id": fw, **style}
+            for fw, style in sorted(view.frameworks.items(), key=lambda kv: kv[1]["order"])
+        ],
+        "relations": [
+            {
+                "id": rel,
+                "label": style.label,
+                "colour": style.light,
+                "dash": " ".join(str(x) for x in style.dashes),
+            }
+            for rel, style in RELATION_STYLE.items()
+            if any(e["relation"] == rel for e in view.edges)
+        ],
+        "strengths": any("strength" in e for e in view.edges),
+        "node_count": len(view.nodes),
+        "edge_count": len(view.edges),
+        "neighbours": _neighbour_list(view),
+    }
+
+
 def _view(
+    corpus: Corpus,
+    G: nx.MultiDiGraph,
     view_id: str,
     title: str,
     description: str,
-    G: nx.MultiDiGraph,
-    positions: dict[str, tuple[float, float]],
+    layouts: dict[str, Layout],
     edges: Iterable[tuple[str, str, dict[str, Any]]],
     *,
     prefix: str,
     current: str | None = None,
-    lanes: list[dict[str, Any]] | None = None,
+    dense: bool = False,
 ) -> MapView:
-    # pyvis builds the records; imported here because it is slow to import.
-    from pyvis.network import Network
-
-    net = Network(directed=True)
-    for n in sorted(positions):
+    styles = framework_styles(corpus)
+    wide, narrow = layouts[_WIDE], layouts[_NARROW]
+    nodes = []
+    for n in sorted(wide.positions):
         data = G.nodes[n]
-        colour, shape = FRAMEWORK_STYLE.get(str(data[FRAMEWORK] or n), _OTHER)
-        x, y = positions[n]
-        net.add_node(
-            n,
-            label=wrap_label(str(data[TITLE])),
-            shape=shape,
-            color={"background": colour, "border": "#222222" if n == current else colour},
-            x=round(x, 1),
-            y=round(y, 1),
-            physics=False,
-            borderWidth=4 if n == current else 1,
-            size=22 if n == current else 14,
-            url=f"{prefix}{n}.html",
-            kind=str(data[KIND]),
-            framework=str(data[FRAMEWORK] or n),
-            summary=_brief(str(data[SUMMARY]), 110),
-            name=str(data[TITLE]),
-        )
+        record: dict[str, Any] = {
+            "id": n,
+            "name": str(data[TITLE]),
+            "kind": str(data[KIND]),
+            "framework": _style_key(G, n),
+            "summary": _brief(str(data[SUMMARY]), 110),
+            "size": CURRENT_SIZE if n == current else NODE_SIZE,
+            _WIDE: _placement(wide, n),
+            _NARROW: _placement(narrow, n, same_as=wide),
+        }
+        node = corpus.by_id.get(n)
+        if node is not None and node.aliases:
+            record["aliases"] = list(node.aliases)
+        nodes.append(record)
+    index = {record["id"]: i for i, record in enumerate(nodes)}
+    edge_records = []
     for u, v, d in sorted(edges, key=lambda e: (e[0], e[1], str(e[2].get(STRM, e[2][RELATION])))):
-        relation = str(d.get(STRM) or d[RELATION])
-        dashes, colour = RELATION_STYLE.get(relation, RELATION_STYLE[LINKS_TO])
         strength = int(d.get(STRENGTH) or 0)
-        net.add_edge(
-            u,
-            v,
-            relation=relation,
-            strength=strength,
-            dashes=dashes,
-            color={"color": colour},
-            width=1 + strength / 2.5 if strength else 1,
-            arrows="to" if relation not in ("equal", "intersects-with") else "",
-            rationale=_brief(str(d.get("rationale") or d.get("reason") or ""), 90),
-        )
+        record = {
+            # Nodes by their place in ``nodes``: ids repeated on every line weighed a tenth of
+            # the overview's page.
+            "from": index[u],
+            "to": index[v],
+            "relation": str(d.get(STRM) or d[RELATION]),
+            "width": round(1 + strength / 2.5, 1) if strength else 1,
+        }
+        if strength:
+            record["strength"] = strength
+        rationale = _brief(str(d.get("rationale") or d.get("reason") or ""), 90)
+        if rationale:
+            record["rationale"] = rationale
+        bends = {name: layout.bend(u, v) for name, layout in layouts.items()}
+        if any(bends.values()):
+            record["bend"] = {name: bend for name, bend in bends.items() if bend}
+        edge_records.append(record)
+    used = {n["framework"] for n in nodes}
     return MapView(
-        view_id, title, description, list(net.nodes), list(net.edges), lanes or [], prefix, current
+        view_id,
+        title,
+        description,
+        nodes,
+        edge_records,
+        {_WIDE: wide.record(), _NARROW: narrow.record()},
+        {fw: styles.get(fw, fallback_style(fw)) for fw in sorted(used)},
+        prefix,
+        current,
+        dense,
     )
+
+
+def _placement(layout: Layout, n: str, same_as: Layout | None = None) -> list[Any]:
+    """Return ``[x, y, label lines]`` of ``n`` in ``layout``, and the label's side when it is
+    not to the right of the node. The lines are ``0`` when they are those of ``same_as``."""
+    x, y = layout.positions[n]
+    side = layout.sides.get(n, "right")
+    text: str | int = "\n".join(layout.lines[n])
+    if same_as is not None and same_as.lines[n] == layout.lines[n]:
+        text = 0
+    return [x, y, text] + ([side] if side != "right" else [])
+
+
+def _columns_layouts(
+    corpus: Corpus,
+    G: nx.MultiDiGraph,
+    columns: list[list[str]],
+    edges: Sequence[tuple[str, str, dict[str, Any]]],
+    titles: list[str],
+    wide: tuple[int, int],
+    narrow: tuple[int, int],
+) -> dict[str, Layout]:
+    """Lay ``columns`` out side by side (wide), and for phones either the same with narrower
+    labels (two columns) or stacked blocks, one per column, grouped by framework (more).
+
+    ``wide`` and ``narrow`` are (label width, gap between columns).
+    """
+    labels = _labels(corpus, [n for c in columns for n in c])
+    neighbours = _neighbours(edges)
+    two = len(columns) == 2
+    sides = ["left", "right"] if two else ["right"] * len(columns)
+
+    def columns_at(size: tuple[int, int], titles: list[str]) -> Layout:
+        return columns_layout(
+            columns,
+            labels,
+            neighbours,
+            label_width=size[0],
+            gap=size[1],
+            sides=sides,
+            titles=titles,
+        )
+
+    layouts = {_WIDE: columns_at(wide, titles)}
+    if two:
+        layouts[_NARROW] = columns_at(narrow, [_short_title(corpus, G, c[0]) for c in columns])
+    else:
+        styles = framework_styles(corpus)
+        blocks = [
+            Block(title, _groups(corpus, G, column, styles) if i > 1 else [("", column)])
+            for i, (title, column) in enumerate(zip(titles, columns, strict=True))
+        ]
+        layouts[_NARROW] = blocks_layout(blocks, labels, label_width=narrow[0], per_row=2)
+        layouts[_NARROW].lines_shown = "selected"  # stacked: every line would cross the labels
+    return layouts
+
+
+def _short_title(corpus: Corpus, G: nx.MultiDiGraph, n: str) -> str:
+    fw = _fw(G, n)
+    return corpus[fw].short or corpus[fw].title if fw in corpus else fw
+
+
+def _labels(corpus: Corpus, nodes: Iterable[str]) -> dict[str, str]:
+    return {n: short_name(corpus[n]) if n in corpus else n for n in nodes}
+
+
+def _neighbours(edges: Iterable[tuple[str, str, Any]]) -> dict[str, set[str]]:
+    near: dict[str, set[str]] = {}
+    for u, v, _ in edges:
+        near.setdefault(u, set()).add(v)
+        near.setdefault(v, set()).add(u)
+    return near
+
+
+def _between_layers(
+    G: nx.MultiDiGraph, layers: Sequence[Sequence[str]]
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """Return the lines the map shows between neighbouring layers (within a layer or across
+    two, a line would run through labels)."""
+    layer = {n: i for i, members in enumerate(layers) for n in members}
+    return [
+        (u, v, d)
+        for u, v, d in _edges_among(G, layer, part_of=True)
+        if abs(layer[u] - layer[v]) == 1
+    ]
+
+
+#: Which line a local map draws between two nodes linked in several ways, best first. Links
+#: in the text are left out: the page itself shows them, and they would crowd the map.
+_LOCAL_PRIORITY = (MAPS_TO, AUTOMATES, PART_OF, PERFORMS, ACCOUNTABLE_FOR, CARRIES_OUT, USES)
+
+
+def _strongest_edge(G: nx.MultiDiGraph, n: str, v: str) -> tuple[str, str, dict[str, Any]] | None:
+    """Return the one line a local map draws between ``n`` and ``v``, or None."""
+    found = [
+        (u, w, d)
+        for u, w in ((n, v), (v, n))
+        for d in (G.get_edge_data(u, w) or {}).values()
+        if not d.get(DERIVED) and d[RELATION] in _LOCAL_PRIORITY
+    ]
+    if not found:
+        return None
+    return min(
+        found,
+        key=lambda e: (_LOCAL_PRIORITY.index(e[2][RELATION]), -int(e[2].get(STRENGTH) or 0), e[0]),
+    )
+
+
+def _neighbour_list(view: MapView) -> list[dict[str, Any]]:
+    """Return a dense local map's neighbours as groups by framework, for a list on its page."""
+    if not view.dense:
+        return []
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for node in sorted(view.nodes, key=lambda n: n["name"]):
+        if node["id"] != view.current:
+            groups.setdefault(node["framework"], []).append(node)
+    return [
+        {"title": view.frameworks[fw]["title"], "nodes": groups[fw]}
+        for fw in sorted(groups, key=lambda f: view.frameworks[f]["order"])
+    ]
 
 
 def _brief(text: str, limit: int = 150) -> str:
@@ -443,73 +660,34 @@ def _brief(text: str, limit: int = 150) -> str:
 
 
 def _edges_among(
-    G: nx.MultiDiGraph, nodes: Iterable[str], *, part_of: bool = False, links: bool = False
+    G: nx.MultiDiGraph, nodes: Iterable[str], *, part_of: bool = False
 ) -> list[tuple[str, str, dict[str, Any]]]:
-    """Return the edges the map shows between ``nodes``."""
+    """Return the alignments and automations (and part-of lines) between ``nodes``."""
     return [
         (u, v, d)
         for u, v, d in G.subgraph(nodes).edges(data=True)
-        if _is_shown_edge(d, part_of=part_of, links=links)
+        if (d[RELATION] == MAPS_TO and not d[DERIVED])
+        or d[RELATION] == AUTOMATES
+        or (part_of and d[RELATION] == PART_OF)
     ]
-
-
-def _is_shown_edge(d: dict[str, Any], *, part_of: bool = False, links: bool = False) -> bool:
-    relation = d[RELATION]
-    if relation == MAPS_TO:
-        return not d[DERIVED]
-    return (
-        relation == AUTOMATES
-        or (part_of and relation == PART_OF)
-        or (links and relation == LINKS_TO)
-    )
-
-
-def _shell_positions(shells: list[list[str]]) -> dict[str, tuple[float, float]]:
-    positions: dict[str, tuple[float, float]] = {}
-    for ring, members in enumerate(shells):
-        radius = 0 if ring == 0 else 170 + ring * 150 + len(members) * 4
-        for i, n in enumerate(members):
-            angle = 2 * math.pi * i / max(len(members), 1) - math.pi / 2
-            positions[n] = (round(radius * math.cos(angle), 1), round(radius * math.sin(angle), 1))
-    return positions
-
-
-def wrap_label(title: str, width: int = 22) -> str:
-    """Break a label onto lines of about ``width`` characters.
-
-    >>> wrap_label("Service Asset and Configuration Management")
-    'Service Asset and\\nConfiguration\\nManagement'
-    """
-    lines: list[str] = []
-    for word in title.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "\n".join(lines)
 
 
 def _fw(G: nx.MultiDiGraph, n: str) -> str:
     return str(G.nodes[n][FRAMEWORK] or n)
 
 
-_FW_ORDER = ["itil", "mof4", "msf", "cir", "io", "system-center", "mof3", "accelerators"]
-_KIND_ORDER = [
-    "stage",
-    "process",
-    "function",
-    "phase",
-    "smf",
-    "review",
-    "track",
-    "component",
-    "product",
-]
+def _style_key(G: nx.MultiDiGraph, n: str) -> str:
+    """Return the key of ``n``'s style: its framework, or :data:`NO_FRAMEWORK`."""
+    data = G.nodes[n]
+    if data[FRAMEWORK]:
+        return str(data[FRAMEWORK])
+    return n if data[KIND] == "framework" else NO_FRAMEWORK
 
 
-def _fw_rank(G: nx.MultiDiGraph, n: str) -> int:
-    fw = _fw(G, n)
-    return _FW_ORDER.index(fw) if fw in _FW_ORDER else len(_FW_ORDER)
+def _fw_order(corpus: Corpus, n: str) -> int:
+    node = corpus.by_id.get(n)
+    fw = corpus.by_id.get(node.framework or "") if node else None
+    return fw.order if fw is not None and fw.order is not None else 99
 
 
 def _kind_rank(G: nx.MultiDiGraph, n: str) -> int:

@@ -13,7 +13,7 @@ import re
 import shutil
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,6 @@ from typing import Any
 import jinja2
 import networkx as nx
 
-from builder.assessment import Questionnaire
 from builder.fsutil import write_text
 from builder.graph import (
     AUTOMATES,
@@ -37,16 +36,14 @@ from builder.graph import (
     counterparts,
 )
 from builder.load.content import LINK, body_lines
-from builder.model import Corpus, Guidance, Term
+from builder.model import Corpus, Guidance, Questionnaire, Term
 from builder.render.anatomy import FORM_TEMPLATE, anatomy_context, form_context
 from builder.render.crosswalks import render_crosswalks
 from builder.render.diagrams import lifecycle_svg
 from builder.render.maps import (
-    FRAMEWORK_STYLE,
-    RELATION_STYLE,
     MapView,
     local_view,
-    map_json,
+    map_page_context,
     overview_view,
     pair_view,
     role_view,
@@ -54,6 +51,7 @@ from builder.render.maps import (
     undirected,
 )
 from builder.render.relevance import Relevance
+from builder.render.templating import environment
 
 __all__ = ["NavItem", "RenderedDocs", "abbreviations_in", "kind_label", "render_docs"]
 
@@ -397,8 +395,8 @@ def _render_assessment(
 ) -> str:
     groups: dict[str, list[dict[str, Any]]] = {}
     for area in questionnaire.areas:
-        qs = [q for q in questionnaire.questions if q["area"] == area["id"]]
-        groups.setdefault(area["group"], []).append({**area, "questions": qs})
+        qs = questionnaire.questions_in(area.id)
+        groups.setdefault(area.group, []).append({**asdict(area), "questions": qs})
     titles = {n.id: n.title for n in corpus}
     steps = [
         ("cir", "Continuous Improvement Roadmap"),
@@ -592,35 +590,7 @@ def _render_maps(
 
 
 def _render_map_page(env: jinja2.Environment, corpus: Corpus, view: MapView) -> str:
-    frameworks = sorted({n["framework"] for n in view.nodes})
-    titles = {fw: _framework_title(corpus, fw) for fw in frameworks}
-    relations = sorted({e["relation"] for e in view.edges})
-    return env.get_template("map.md.j2").render(
-        view=view,
-        data=map_json(view, titles),
-        names=sorted({n["name"] for n in view.nodes}),
-        frameworks=[
-            {
-                "id": fw,
-                "title": titles[fw],
-                "colour": FRAMEWORK_STYLE.get(fw, ("#BBBBBB", "ellipse"))[0],
-                "shape": FRAMEWORK_STYLE.get(fw, ("#BBBBBB", "ellipse"))[1],
-            }
-            for fw in frameworks
-        ],
-        relations=[
-            {
-                "id": r,
-                "label": r.replace("-", " "),
-                "colour": RELATION_STYLE.get(r, (False, "#999999"))[1],
-                "dash": _dash(RELATION_STYLE.get(r, (False, ""))[0]),
-            }
-            for r in relations
-        ],
-        # The text table is built in the browser from the same data (portal-maps.js).
-        node_count=len(view.nodes),
-        edge_count=len(view.edges),
-    )
+    return env.get_template("map.md.j2").render(**map_page_context(view))
 
 
 def _render_local_map(
@@ -632,20 +602,14 @@ def _render_local_map(
     undirected: nx.Graph,
 ) -> str:
     view = local_view(corpus, G, node.id, undirected)
-    titles = {n["framework"]: _framework_title(corpus, n["framework"]) for n in view.nodes}
     return env.get_template("local-map.md.j2").render(
-        view=view,
-        data=map_json(view, titles),
+        **map_page_context(view),
         current=node.id,
         title=node.title,
         count=len(view.nodes) - 1,
         on_overview=on_overview,
         role_map=node.kind == "role" and not node.framework,
     )
-
-
-def _dash(pattern: object) -> str:
-    return " ".join(str(x) for x in pattern) if isinstance(pattern, list) else ""
 
 
 def _render_glossary(env: jinja2.Environment, corpus: Corpus) -> str:
@@ -892,14 +856,7 @@ def _cell(text: object) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("builder.render", "templates"),
-        autoescape=jinja2.select_autoescape(["html.j2"]),
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = environment()
     env.filters["md"] = _md
     env.filters["cell"] = _cell
     env.filters["tojson"] = lambda v: json.dumps(v, ensure_ascii=False)
