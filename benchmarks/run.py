@@ -133,10 +133,10 @@ def pipeline_steps(root: Path) -> dict[str, float]:
     """The pipeline without mkdocs, one step after another, and search latency, on ``root``."""
     from search_quality import WARM_UP
 
-    from builder.index import find_related, write_index
-    from builder.index_store import content_hash, index_dir, publish_generation
     from builder.render.pages import render_docs
-    from builder.search import SearchEngine
+    from builder.search.engine import SearchEngine
+    from builder.search.index import find_related, write_index
+    from builder.search.store import content_hash, index_dir, publish_generation
 
     queries = yaml.safe_load((ROOT / "tests" / "search" / "queries.yaml").read_text())["queries"]
     cfg = BuildConfig.from_root(root)

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from builder.config import BuildConfig
-from builder.search import SearchEngine, clean_query
+from builder.search.engine import SearchEngine, clean_query
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,8 +48,8 @@ def baseline_index(cfg: BuildConfig) -> Path:
     from whoosh import fields, index
     from whoosh.analysis import StandardAnalyzer
 
-    from builder.index import plain_text
     from builder.pipeline import check
+    from builder.search.index import plain_text
 
     checked = check(cfg)
     folder = Path(tempfile.mkdtemp(prefix="baseline-"))

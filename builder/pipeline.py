@@ -24,11 +24,11 @@ from builder.config import BuildConfig
 from builder.errors import Problem, SiteBuildError
 from builder.fsutil import clean_dir
 from builder.graph import build_graph
-from builder.index_store import content_hash, index_dir, publish_generation
-from builder.indexer import IndexWorker
 from builder.load import load_content, load_glossary, load_mappings
 from builder.model import Corpus
 from builder.render.pages import render_docs
+from builder.search.store import content_hash, index_dir, publish_generation
+from builder.search.worker import IndexWorker
 from builder.site import (
     new_site_dir,
     preload_mkdocs,

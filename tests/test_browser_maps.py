@@ -215,7 +215,7 @@ def test_search_results_never_run_labels(project, offline):
 
 
 def test_cli_search_returns_labels_as_data(project):
-    from builder.search import search
+    from builder.search.engine import search
 
     cfg, _ = project
     hit = next(h for h in search(cfg, "onerror").hits if h.id == "alpha-evil")

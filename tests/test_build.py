@@ -135,7 +135,7 @@ def test_pages_get_related_guidance_that_they_do_not_already_link(built):
 
 
 def test_build_publishes_the_search_index(built):
-    from builder.index_store import IndexMeta, content_hash, current_generation, index_dir
+    from builder.search.store import IndexMeta, content_hash, current_generation, index_dir
 
     cfg, _ = built
     generation = current_generation(index_dir(cfg))

@@ -14,8 +14,8 @@ import pytest
 
 from builder.config import BuildConfig
 from builder.errors import SiteBuildError
-from builder.index_store import current_generation, index_dir
 from builder.pipeline import build
+from builder.search.store import current_generation, index_dir
 
 pytestmark = pytest.mark.slow
 
@@ -107,7 +107,7 @@ def test_an_index_that_cannot_be_written_fails_the_build_and_keeps_the_site(
         raise OSError(28, "No space left on device")
 
     # The worker is forked from this process, so it runs the patched function.
-    monkeypatch.setattr("builder.index.write_index", disk_full)
+    monkeypatch.setattr("builder.search.index.write_index", disk_full)
     with pytest.raises(SiteBuildError, match="search index could not be written: OSError"):
         build(cfg)
     assert digest(cfg.site_dir) == site_before

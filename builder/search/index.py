@@ -1,6 +1,6 @@
 """Write the whoosh full-text index: schema, documents, synonyms and related guidance.
 
-Each build writes a new index *generation* (see :mod:`builder.index_store`), which the caller
+Each build writes a new index *generation* (see :mod:`builder.search.store`), which the caller
 publishes once the site is in place.
 """
 
@@ -25,11 +25,12 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from builder.fsutil import write_text
 from builder.graph import AUTOMATES, KIND, LINKS_TO, MAPS_TO, PART_OF, RELATION
-from builder.index_store import IndexMeta, write_phrases
 from builder.load.content import LINK, TAG
 from builder.model import Corpus
-from builder.scoring import CachedLengthsBM25F, known_phrases
-from builder.textutil import sentence_bounds
+from builder.search.fields import known_phrases
+from builder.search.matchers import CachedLengthsBM25F
+from builder.search.store import IndexMeta, write_phrases
+from builder.search.text import sentence_bounds
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -22,7 +22,9 @@ from whoosh import query as q
 
 from builder.config import BuildConfig
 from builder.errors import BuilderError
-from builder.index_store import (
+from builder.search.fields import TEXT_FIELDS, PhraseMatches, synonym_phrase_fields
+from builder.search.matchers import CachedLengthsBM25F, KnownPhrase, ScoreArrayOr
+from builder.search.store import (
     IndexMeta,
     content_hash,
     current_generation,
@@ -30,15 +32,7 @@ from builder.index_store import (
     publish_generation,
     read_phrases,
 )
-from builder.scoring import (
-    TEXT_FIELDS,
-    CachedLengthsBM25F,
-    KnownPhrase,
-    PhraseMatches,
-    ScoreArrayOr,
-    synonym_phrase_fields,
-)
-from builder.textutil import sentence_bounds
+from builder.search.text import sentence_bounds
 
 __all__ = [
     "FILTERS",
@@ -112,8 +106,8 @@ def ensure_index(cfg: BuildConfig) -> tuple[Path, IndexMeta, bool]:
             return generation, meta, False
     log.info("the search index is missing or older than the content; rebuilding it")
     # Imported here: the whole pipeline is only needed when the index must be rebuilt.
-    from builder.index import write_index
     from builder.pipeline import check
+    from builder.search.index import write_index
 
     checked = check(cfg)
     generation = write_index(checked.corpus, checked.graph, search_dir, digest)
@@ -281,7 +275,7 @@ def build_query(
     """Return the whoosh query for cleaned text, with synonym phrases ORed in; None if empty.
 
     ``phrases`` holds the synonym phrases matched when the index was written (see
-    :func:`builder.scoring.known_phrases`); a phrase found there is not matched again.
+    :func:`builder.search.matchers.known_phrases`); a phrase found there is not matched again.
     """
     main = _fuzzy_query(schema, cleaned) if fuzzy else field_query(schema, cleaned, TEXT_FIELDS)
     if main is None:
@@ -325,7 +319,7 @@ def field_query(schema: Any, cleaned: str, fields: dict[str, float]) -> q.Query 
     becomes one term per field and stem, a phrase one phrase per field (a phrase of one stem a
     plain term, as the parser does). Parsing costs more than searching on an index this size.
 
-    >>> from builder.index import SCHEMA
+    >>> from builder.search.index import SCHEMA
     >>> field_query(SCHEMA, 'approving "the CAB"', {"title": 5.0, "body": 1.0})
     ScoreArrayOr([Term('title', 'approv', boost=5.0), Term('body', 'approv'), Term('title', 'cab'), Term('body', 'cab')])
     """
