@@ -58,7 +58,8 @@ def test_site_loads_nothing_from_the_network(built):
     ]
     assert offenders == []
     html = (cfg.site_dir / "index.html").read_text()
-    assert "assets/javascripts/iframe-worker-shim.js" in html
+    assert "assets/javascripts/portal-search.js" in html
+    assert sorted(p.name for p in (cfg.site_dir / "search").iterdir()) == ["portal-search-index.js"]
     assert "fonts.googleapis" not in html
 
 
