@@ -24,6 +24,14 @@ from whoosh.lang.porter import stem
 
 from builder.fsutil import write_text
 from builder.search.fields import TEXT_FIELDS
+from builder.search.intent import (
+    AFTER,
+    BEFORE,
+    COUNTERPART_SHARE,
+    EXACT_TITLE_BOOST,
+    FRAMEWORK_BOOST,
+    MARKERS,
+)
 from builder.search.store import BROWSER_INDEX, IndexMeta, read_intent, read_phrases
 
 __all__ = ["export_index", "pack", "stem_table"]
@@ -60,6 +68,12 @@ def export_index(generation: Path) -> Path:
     intent = read_intent(generation)
     number = {doc[0]: d for d, doc in enumerate(data["docs"])}
     data["intent"] = {
+        "boost": FRAMEWORK_BOOST,
+        "share": COUNTERPART_SHARE,
+        "exact": EXACT_TITLE_BOOST,
+        "before": sorted(BEFORE),
+        "after": sorted(AFTER),
+        "markers": sorted(MARKERS),
         "names": intent["names"],
         "counterparts": [
             [number[a], number[b], strength]

@@ -21,9 +21,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "AFTER",
+    "BEFORE",
     "COUNTERPART_SHARE",
     "EXACT_TITLE_BOOST",
     "FRAMEWORK_BOOST",
+    "MARKERS",
     "Intent",
     "adjust",
     "norm_words",
@@ -31,16 +34,16 @@ __all__ = [
 ]
 
 #: Pages of the framework a query asks for count this many times.
-FRAMEWORK_BOOST = 2.0
+FRAMEWORK_BOOST = 3.0
 #: A page of that framework adds this share of its best aligned page's score (x strength/10).
-COUNTERPART_SHARE = 0.6
+COUNTERPART_SHARE = 1.0
 #: A page whose title or alias is the query, word for word, counts this many times.
 EXACT_TITLE_BOOST = 2.0
 #: Words that mark the framework after or before them as the one wanted.
-_BEFORE = frozenset(["in", "to", "for", "within", "into"])
-_AFTER = frozenset(["equivalent", "equivalents", "counterpart", "counterparts", "version"])
+BEFORE = frozenset(["in", "to", "for", "within", "into"])
+AFTER = frozenset(["equivalent", "equivalents", "counterpart", "counterparts", "version"])
 #: Words that only say "the counterpart of": dropped with the framework's name.
-_MARKERS = _AFTER | frozenset(["equivalent", "of", "in", "to", "for", "within", "into"])
+MARKERS = AFTER | BEFORE | frozenset(["of"])
 _WORD = re.compile(r"\w+")
 
 
@@ -96,15 +99,14 @@ def read_intent(text: str, names: Mapping[str, str]) -> Intent | None:
     marked = [
         fw
         for start, end, fw in found
-        if (start > 0 and words[start - 1] in _BEFORE)
-        or (end < len(words) and words[end] in _AFTER)
+        if (start > 0 and words[start - 1] in BEFORE) or (end < len(words) and words[end] in AFTER)
     ]
     named = list(dict.fromkeys(fw for _, _, fw in found))
     wanted = list(dict.fromkeys(marked)) if marked else named if len(named) == 1 else []
     if not wanted:
         return None
     taken = {i for start, end, _ in found for i in range(start, end)}
-    left = tuple(w for i, w in enumerate(words) if i not in taken and w not in _MARKERS)
+    left = tuple(w for i, w in enumerate(words) if i not in taken and w not in MARKERS)
     return Intent(tuple(wanted), left) if left else None
 
 
@@ -122,7 +124,7 @@ def adjust(
     is. Pages are visited in ascending order, so that both runtimes add in the same order.
 
     >>> adjust({0: 1.0, 2: 4.0}, Intent(("m",), ("x",)), ["i", "m", "i"], {1: [(2, 5)]}, [])
-    {0: 1.0, 1: 2.4, 2: 4.0}
+    {0: 1.0, 1: 6.0, 2: 4.0}
     """
     scores = dict(base)
     if intent is not None:

@@ -17,14 +17,6 @@
   var RERANK_POOL = 20;
   var TASK_FACTOR = 1.35;
   var MAX_ALTERNATIVES = 6;
-  // builder/search/intent.py
-  var FRAMEWORK_BOOST = 2.0;
-  var COUNTERPART_SHARE = 0.6;
-  var EXACT_TITLE_BOOST = 2.0;
-  var BEFORE = set(["in", "to", "for", "within", "into"]);
-  var AFTER = set(["equivalent", "equivalents", "counterpart", "counterparts", "version"]);
-  var MARKERS = set(["equivalent", "equivalents", "counterpart", "counterparts", "version",
-    "of", "in", "to", "for", "within", "into"]);
 
   var W = "[\\p{L}\\p{N}_]";
   var WORD = new RegExp(W + "+(?:[-'\\u2019]" + W + "+)*", "gu");  // engine._WORD
@@ -109,8 +101,11 @@
         alt.replace(/^\^/, "").split(" ").forEach(function (w) { vocabulary[w] = true; });
       });
     });
-    var intent = data.intent;
+    var intent = data.intent;  // builder/search/intent.py: its words and factors
     var names = intent.names;
+    var BEFORE = set(intent.before), AFTER = set(intent.after), MARKERS = set(intent.markers);
+    var FRAMEWORK_BOOST = intent.boost, COUNTERPART_SHARE = intent.share;
+    var EXACT_TITLE_BOOST = intent.exact;
     var longestName = 0;
     Object.keys(names).forEach(function (n) { longestName = Math.max(longestName, n.split(" ").length); });
     var counterparts = {};
