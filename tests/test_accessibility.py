@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import Offline
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -58,7 +59,11 @@ def test_search_results_have_no_serious_violation(site, browser, axe):
     offline = Offline(browser)
     offline.page.goto((site / "itil-service-operation.html").as_uri())
     offline.page.keyboard.press("/")
-    offline.page.locator("input.md-search__input").press_sequentially("incident", delay=20)
-    offline.page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    offline.page.locator("#portal-search-input").press_sequentially("incident", delay=20)
+    options = offline.page.locator("#portal-search-listbox [role=option]")
+    expect(options.first).to_be_visible(timeout=15_000)
+    assert serious(axe, offline.page) == []
+    offline.page.locator("#portal-search-input").fill("xyzzyq")
+    expect(options).to_have_count(0)
     assert serious(axe, offline.page) == []
     offline.close()
