@@ -6,13 +6,12 @@ is not file:// is aborted and recorded; the tests assert that list stays empty.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import Offline, minimal_files, page
+from conftest import Offline, page
 from playwright.sync_api import expect
 
 from builder.config import BuildConfig
@@ -209,11 +208,9 @@ def test_filters_narrow_the_results(site, offline):
     assert offline.errors == []
 
 
-@pytest.fixture(scope="module")
-def evil_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("search-xss") / "project"
-    files = dict(minimal_files())
-    files["content/alpha/evil.md"] = page(
+@pytest.fixture
+def evil_site(make_project) -> Path:
+    evil = page(
         "alpha-evil",
         "process",
         EVIL,
@@ -221,12 +218,8 @@ def evil_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         parent="alpha-operation",
         body="Quarantine every payload before review. Nothing else here.",
     )
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    return build(BuildConfig.from_root(root)).site_index.parent
+    cfg = make_project({"content/alpha/evil.md": evil}, minimal=True)
+    return build(cfg).site_index.parent
 
 
 def test_titles_and_snippets_are_text_never_markup(evil_site, offline):
