@@ -25,6 +25,71 @@
   var HOW_TO = /^(how|what|when|who)\b.*\b(do|does|should|can|to)\b|^how\b/i;
   var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
+  /* whoosh.lang.porter.stem, line for line, for a word the exported table does not hold (one
+   * in no page, nor an inflection of one). Python's re.match anchors at the start: so do these
+   * patterns, including the two that whoosh anchors by accident (AT_BL_IZ, STEP1B). */
+  var STEP2 = { ational: "ate", tional: "tion", enci: "ence", anci: "ance", izer: "ize",
+    bli: "ble", alli: "al", entli: "ent", eli: "e", ousli: "ous", ization: "ize", ation: "ate",
+    ator: "ate", alism: "al", iveness: "ive", fulness: "ful", ousness: "ous", aliti: "al",
+    iviti: "ive", biliti: "ble", logi: "log" };
+  var STEP3 = { icate: "ic", ative: "", alize: "al", iciti: "ic", ical: "ic", ful: "", ness: "" };
+  var CS = "[^aeiouy]+", VS = "[aeiou]+";
+  var MGR0 = new RegExp("^(" + CS + ")?" + VS + CS);
+  var MEQ1 = new RegExp("^(" + CS + ")?" + VS + CS + "(" + VS + ")?$");
+  var MGR1 = new RegExp("^(" + CS + ")?" + VS + CS + VS + CS);
+  var S_V = new RegExp("^(" + CS + ")?[aeiouy]");
+  var C_V = new RegExp("^" + CS + "[aeiouy][^aeiouwxy]$");
+  var ED_ING = /^(.*)(ed|ing)$/;
+  var AT_BL_IZ = /^(at|bl|iz)$/;
+  var STEP1B = /^([^aeiouylsz])\1$/;
+  var P2 = new RegExp("^(.+?)(" + Object.keys(STEP2).join("|") + ")$");
+  var P3 = new RegExp("^(.+?)(" + Object.keys(STEP3).join("|") + ")$");
+  var P4_1 = /^(.+?)(al|ance|ence|er|ic|able|ible|ant|ement|ment|ent|ou|ism|ate|iti|ous|ive|ize)$/;
+  var P4_2 = /^(.+?)(s|t)(ion)$/;
+  var P5 = /^(.+?)e$/;
+
+  function porter(w) {
+    if (w.length < 3) return w;
+    var firstIsY = w[0] === "y";
+    if (firstIsY) w = "Y" + w.slice(1);
+    var m, s;
+    if (/s$/.test(w)) {
+      if (/sses$/.test(w)) w = w.slice(0, -2);
+      else if (/ies$/.test(w)) w = w.slice(0, -2);
+      else if (w[w.length - 2] !== "s") w = w.slice(0, -1);
+    }
+    if (/eed$/.test(w)) {
+      if (MGR0.test(w.slice(0, -3))) w = w.slice(0, -1);
+    } else if ((m = ED_ING.exec(w))) {
+      s = m[1];
+      if (S_V.test(s)) {
+        w = s;
+        if (AT_BL_IZ.test(w)) w += "e";
+        else if (STEP1B.test(w)) w = w.slice(0, -1);
+        else if (C_V.test(w)) w += "e";
+      }
+    }
+    if (/y$/.test(w)) {
+      s = w.slice(0, -1);
+      if (S_V.test(s)) w = s + "i";
+    }
+    if ((m = P2.exec(w)) && MGR0.test(m[1])) w = m[1] + STEP2[m[2]];
+    if ((m = P3.exec(w)) && MGR0.test(m[1])) w = m[1] + STEP3[m[2]];
+    if ((m = P4_1.exec(w))) {
+      if (MGR1.test(m[1])) w = m[1];
+    } else if ((m = P4_2.exec(w))) {
+      s = m[1] + m[2];
+      if (MGR1.test(s)) w = s;
+    }
+    if ((m = P5.exec(w))) {
+      s = m[1];
+      if (MGR1.test(s) || (MEQ1.test(s) && !C_V.test(s))) w = s;
+    }
+    if (/ll$/.test(w) && MGR1.test(w)) w = w.slice(0, -1);
+    if (firstIsY) w = "y" + w.slice(1);
+    return w;
+  }
+
   function set(list) {
     var s = Object.create(null);
     list.forEach(function (w) { s[w] = true; });
@@ -129,7 +194,7 @@
       matchAll(TOKEN, text).forEach(function (tok) {
         var w = tok.toLowerCase();
         if (codeLength(w) < 2 || stop[w]) return;
-        out.push(has(stems, w) ? stems[w] : w);
+        out.push(has(stems, w) ? stems[w] : porter(w));
       });
       return out;
     }
@@ -333,32 +398,28 @@
       return out;
     }
 
-    /* engine._correction with the SpellCorrector */
-    var deletes = null;
+    /* engine.SpellCorrector.suggest(text, limit=1, maxdist=2). Python looks the text's
+     * deletions (two deep) up in a table of every word's deletions (one deep); here each word
+     * of a fitting length is checked against the text's deletions instead, which finds the
+     * same candidates without building the table (half a second on a slow machine). */
+    var spellWords = Object.keys(spell);
     function suggest(text) {
-      if (!deletes) {
-        deletes = Object.create(null);
-        Object.keys(spell).forEach(function (w) {
-          [w].concat(deletions(w)).forEach(function (k) { (deletes[k] = deletes[k] || []).push(w); });
-        });
-      }
-      var keys = {};
+      var keys = Object.create(null);
       keys[text] = true;
-      deletions(text).forEach(function (k) { keys[k] = true; });
-      Object.keys(keys).forEach(function (k) {
+      deletions(text).forEach(function (k) {
+        keys[k] = true;
         deletions(k).forEach(function (k2) { keys[k2] = true; });
       });
       var best = null;
-      Object.keys(keys).forEach(function (k) {
-        (deletes[k] || []).forEach(function (w) {
-          if (w === text) return;
-          var dist = editDistance(text, w, 2);
-          if (dist > 2) return;
-          var score = -dist - 1.0 / (1.0 + spell[w]);
-          if (!best || score > best[0] || (score === best[0] && byCodePoint(w, best[1]) > 0)) {
-            best = [score, w];
-          }
-        });
+      spellWords.forEach(function (w) {
+        if (w === text || w.length < text.length - 2 || w.length > text.length + 1) return;
+        if (!keys[w] && !deletions(w).some(function (k) { return keys[k]; })) return;
+        var dist = editDistance(text, w, 2);
+        if (dist > 2) return;
+        var score = -dist - 1.0 / (1.0 + spell[w]);
+        if (!best || score > best[0] || (score === best[0] && byCodePoint(w, best[1]) > 0)) {
+          best = [score, w];
+        }
       });
       return best ? best[1] : null;
     }
@@ -530,7 +591,7 @@
       var cut = s.lastIndexOf(" ");
       s = (cut > 0 ? s.slice(0, cut) : s) + "\u2026";
     }
-    s = s.replace(/\s+/g, " ");
+    s = s.replace(/\s+/g, " ").replace(/^- /, "");  // a list item's dash, left by plain_text
     var parts = [], pos = 0;
     if (marker) {
       marker.lastIndex = 0;
@@ -554,4 +615,5 @@
   global.PortalSearchEngine = Engine;
   global.PortalSearchEngine.editDistance = editDistance;
   global.PortalSearchEngine.markerOf = markerOf;
+  global.PortalSearchEngine.porter = porter;
 })(typeof window !== "undefined" ? window : this);
