@@ -74,8 +74,13 @@ REVERSED = {
     "unifies": "is unified by",
     "in-stage": "contains the task",
 }
-#: An alignment this weak or weaker does not count as coverage.
-WEAK = 3
+#: An alignment this weak or weaker does not count as coverage, unless the element lies inside
+#: its counterpart (``equal`` or ``subset-of`` read from its side): strength measures the share
+#: of the two scopes together, so a narrow process inside a broad function scores 2 or 3 and is
+#: still wholly covered (AUTHORING.md, "Relations and strength").
+WEAK = 2
+#: Relations, read from an element's side, that put the whole element inside its counterpart.
+CONTAINED = frozenset({"equal", "subset-of"})
 
 
 class AmbiguousName(LookupError):
@@ -175,7 +180,10 @@ def pair_records(corpus: Corpus, a: str, b: str) -> list[Mapping]:
 def best_alignments(
     corpus: Corpus, records: list[Mapping], framework: str
 ) -> dict[str, tuple[int, Mapping]]:
-    """Return each element's strongest record (no-relation counts as 0), read from its side."""
+    """Return each element's best record, read from its side, with its score (no-relation: 0).
+
+    A record that puts the element inside its counterpart comes first, then the strongest.
+    """
     best: dict[str, tuple[int, Mapping]] = {}
     for record in records:
         for side in (record, record.inverse()):
@@ -183,9 +191,19 @@ def best_alignments(
             if node is None or _framework(node) != framework:
                 continue
             score = 0 if side.relation == "no-relation" else side.strength
-            if side.source not in best or score > best[side.source][0]:
+            held = best.get(side.source)
+            if held is None or _rank(score, side) > _rank(*held):
                 best[side.source] = (score, side)
     return best
+
+
+def _rank(score: int, record: Mapping) -> tuple[bool, int]:
+    return record.relation in CONTAINED, score
+
+
+def is_covered(score: int, record: Mapping | None) -> bool:
+    """True when an element's best record counts as a counterpart (not weak, not a gap)."""
+    return record is not None and (record.relation in CONTAINED or score > WEAK)
 
 
 def gaps(
@@ -195,7 +213,7 @@ def gaps(
     best = best_alignments(corpus, pair_records(corpus, source, target), source)
     for node in elements_of(corpus, source, kinds):
         score, record = best.get(node.id, (0, None))
-        if score > WEAK:
+        if is_covered(score, record):
             continue
         if record is None:
             reason = "No alignment record names this element yet."
@@ -213,7 +231,7 @@ def coverage(
     for side, other in ((a, b), (b, a)):
         best = best_alignments(corpus, records, side)
         nodes = elements_of(corpus, side, kinds)
-        scores = [best.get(n.id, (0, None))[0] for n in nodes]
+        states = [_state(*best.get(n.id, (0, None))) for n in nodes]
         no_relation = sum(
             1 for n in nodes if n.id in best and best[n.id][1].relation == "no-relation"
         )
@@ -222,8 +240,8 @@ def coverage(
                 framework=side,
                 other=other,
                 elements=len(nodes),
-                covered=sum(1 for s in scores if s > WEAK),
-                weak=sum(1 for s in scores if 0 < s <= WEAK),
+                covered=states.count("covered"),
+                weak=states.count("weak"),
                 no_relation=no_relation,
             )
         )
@@ -239,9 +257,15 @@ def coverage_by_group(
     for node in elements_of(corpus, a, kinds):
         title = _group_title(corpus, node)
         row = groups.setdefault(title, {"group": title, "covered": 0, "weak": 0, "gap": 0})
-        score = best.get(node.id, (0, None))[0]
-        row["covered" if score > WEAK else "weak" if score > 0 else "gap"] += 1
+        row[_state(*best.get(node.id, (0, None)))] += 1
     return list(groups.values())
+
+
+def _state(score: int, record: Mapping | None) -> str:
+    """ "covered", "weak" (a counterpart of strength WEAK or less) or "gap"."""
+    if is_covered(score, record):
+        return "covered"
+    return "weak" if score > 0 else "gap"
 
 
 def path(G: nx.MultiDiGraph, a: str, b: str) -> list[Hop]:

@@ -228,7 +228,10 @@ def gaps_command(source: str, target: str, root: Path, as_json: bool) -> None:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     if not found:
-        click.echo(f"Every element of {source} has a counterpart in {target} stronger than {WEAK}.")
+        click.echo(
+            f"Every element of {source} lies inside, equals or overlaps more than {WEAK}/10 "
+            f"with a counterpart in {target}."
+        )
     for g in found:
         best = f"best {g.best}/10" if g.best else "no counterpart"
         click.echo(f"{g.title} ({g.id}, {g.group}): {best}")
@@ -262,7 +265,8 @@ def coverage_command(root: Path, as_json: bool) -> None:
             f"{r['share']:>8.0%}{r['weak']:>6}{r['no_relation']:>6}"
         )
     click.echo(
-        f"covered = a counterpart stronger than {WEAK}/10; none = recorded as having no counterpart"
+        f"covered = inside or equal to a counterpart, or one stronger than {WEAK}/10; "
+        "none = recorded as having no counterpart"
     )
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "TITLE",
     "UNIFIES",
     "URL",
+    "USED_BY",
     "USES",
     "build_graph",
     "counterparts",
@@ -72,6 +73,8 @@ CARRIES_OUT = "carries-out"
 USES = "uses"
 UNIFIES = "unifies"
 IN_STAGE = "in-stage"
+#: From a template to the process, function, SMF, review or task that uses it.
+USED_BY = "used-by"
 #: The structural edge each persona/task reference field gives: (relation, edge points from the task).
 TASK_EDGES: dict[str, tuple[str, bool]] = {
     "sits": (UNIFIES, True),
@@ -80,6 +83,7 @@ TASK_EDGES: dict[str, tuple[str, bool]] = {
     "stage": (IN_STAGE, True),
     "carries_out": (CARRIES_OUT, True),
     "tools": (USES, True),
+    "used_by": (USED_BY, True),
 }
 
 

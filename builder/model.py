@@ -12,11 +12,14 @@ __all__ = [
     "RELATIONS",
     "Automation",
     "Corpus",
+    "Decision",
     "Guidance",
     "Link",
     "Mapping",
     "MappingFile",
     "Section",
+    "SubProcess",
+    "TemplateField",
     "Term",
 ]
 
@@ -60,6 +63,46 @@ class Automation:
 
 
 @dataclass(frozen=True, slots=True)
+class Decision:
+    """A decision point after a sub-process: the question, and where each answer leads.
+
+    ``no`` and ``yes`` are ids of sub-processes of the same page, or ``"end"``; ``yes`` is
+    ``None`` when the "yes" answer simply goes on to the next sub-process.
+    """
+
+    question: str
+    no: str
+    #: Where ``no`` stands, and ``yes`` (or the decision, when it has no ``yes``).
+    location: SourceLocation
+    yes: str | None = None
+    yes_location: SourceLocation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubProcess:
+    """One sub-process of a process or function, in flow order."""
+
+    id: str
+    name: str
+    objective: str
+    location: SourceLocation
+    activities: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
+    decision: Decision | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateField:
+    """One field of a template (an information object practitioners fill in)."""
+
+    name: str
+    description: str
+    location: SourceLocation
+    example: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     """A ``## heading`` of a page body and where it is."""
 
@@ -97,6 +140,11 @@ class Guidance:
     frequency: str | None = None
     inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ()
+    #: Process or function: its sub-processes, in flow order.
+    subprocesses: tuple[SubProcess, ...] = ()
+    #: Template: the processes, functions, SMFs, reviews and tasks that use it, and its fields.
+    used_by: tuple[str, ...] = ()
+    fields: tuple[TemplateField, ...] = ()
     #: Task: how many numbered steps its "## Steps" section has.
     steps: int = 0
     body: str = ""
@@ -108,7 +156,7 @@ class Guidance:
     field_lines: tuple[tuple[str, int], ...] = ()
 
     def references(self) -> dict[str, tuple[str, ...]]:
-        """Return the ids that each reference field of a persona or task names."""
+        """Return the ids that each reference field of a persona, task or template names."""
         return {
             "sits": self.sits,
             "performer": self.performer,
@@ -116,6 +164,7 @@ class Guidance:
             "stage": (self.stage,) if self.stage else (),
             "carries_out": self.carries_out,
             "tools": self.tools,
+            "used_by": self.used_by,
         }
 
     def line_of(self, key: str) -> SourceLocation:

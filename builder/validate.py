@@ -18,6 +18,7 @@ from builder.load.schema import MIN_STEPS, REFERENCE_KINDS, did_you_mean, kind_s
 from builder.model import INVERSE, Corpus, Guidance, Mapping
 
 __all__ = [
+    "check_anatomy",
     "check_body_safety",
     "check_duplicate_ids",
     "check_glossary",
@@ -30,8 +31,10 @@ __all__ = [
     "validate",
 ]
 
-#: Strong alignments must say how the sets relate, not merely that they overlap.
-STRONG = 8
+#: The strength of ``equal``: the same scope. Every other relation that shares anything takes 1-9.
+SAME = 10
+#: The strength a ``no-relation`` record carries: nothing is shared, and the portal shows none.
+NONE = 1
 
 
 def validate(corpus: Corpus, G: nx.MultiDiGraph, loaded: Iterable[Problem] = ()) -> list[Problem]:
@@ -42,6 +45,7 @@ def validate(corpus: Corpus, G: nx.MultiDiGraph, loaded: Iterable[Problem] = ())
         check_duplicate_ids,
         check_kinds,
         check_references,
+        check_anatomy,
         check_mappings,
         check_glossary,
     ):
@@ -184,8 +188,83 @@ def _check_task_references(corpus: Corpus, node: Guidance) -> Iterator[Problem]:
                 yield Problem(node.line_of(field), "wrong-kind", msg)
 
 
+#: The kinds that may carry ``subprocesses``, and the id prefix of every template.
+FLOW_KINDS = ("process", "function")
+TEMPLATE_PREFIX = "template-"
+
+
+def check_anatomy(corpus: Corpus) -> Iterator[Problem]:
+    """Report sub-processes and template fields that are misplaced, repeated or lead nowhere.
+
+    Sub-processes belong to processes and functions; ``used_by`` and ``fields`` to templates,
+    whose ids start with ``template-`` and which need both. Sub-process ids and field names are
+    unique within their page; a decision leads to a sub-process of the same page or to ``end``.
+    """
+    for node in corpus:
+        if node.subprocesses and node.kind not in FLOW_KINDS:
+            msg = f"'subprocesses' belong to process and function pages; this is a {node.kind}"
+            yield Problem(node.line_of("subprocesses"), "misplaced-field", msg)
+        for key in ("used_by", "fields"):
+            if node.kind != "template" and getattr(node, key):
+                msg = f"{key!r} belongs to template pages; this is a {node.kind}"
+                yield Problem(node.line_of(key), "misplaced-field", msg)
+        if node.kind == "template":
+            yield from _check_template(node)
+        yield from _check_subprocesses(node)
+
+
+def _check_template(node: Guidance) -> Iterator[Problem]:
+    if not node.id.startswith(TEMPLATE_PREFIX):
+        msg = f"a template's id must start with {TEMPLATE_PREFIX!r}; got {node.id!r}"
+        yield Problem(node.line_of("id"), "bad-pattern", msg)
+    present = dict(node.field_lines)
+    for key in ("used_by", "fields"):
+        if getattr(node, key):
+            continue
+        if key in present:
+            msg = f"{key!r} of a template must list at least one item"
+            yield Problem(node.line_of(key), "empty-field", msg)
+        else:
+            yield Problem(
+                node.line_of("kind"), "missing-field", f"kind 'template' requires {key!r}"
+            )
+    seen: dict[str, SourceLocation] = {}
+    for item in node.fields:
+        key = item.name.casefold()
+        if key in seen:
+            msg = f"duplicate field {item.name!r}: first at {seen[key]}"
+            yield Problem(item.location, "duplicate-field", msg)
+        seen.setdefault(key, item.location)
+
+
+def _check_subprocesses(node: Guidance) -> Iterator[Problem]:
+    ids: dict[str, SourceLocation] = {}
+    for step in node.subprocesses:
+        if step.id in ids:
+            msg = f"duplicate sub-process id {step.id!r}: first at {ids[step.id]}"
+            yield Problem(step.location, "duplicate-id", msg)
+        ids.setdefault(step.id, step.location)
+    targets = set(ids) | {"end"}
+    for step in node.subprocesses:
+        decision = step.decision
+        if decision is None:
+            continue
+        answers = [("no", decision.no, decision.location)]
+        if decision.yes is not None:
+            answers.append(("yes", decision.yes, decision.yes_location or decision.location))
+        for answer, target, where in answers:
+            if target not in targets:
+                msg = (
+                    f"the {answer!r} branch of {step.id!r} goes to {target!r}, which is not a "
+                    f"sub-process of this page; use one of its ids or 'end'"
+                    f"{did_you_mean(target, targets)}"
+                )
+                yield Problem(where, "unknown-id", msg)
+
+
 def check_mappings(corpus: Corpus) -> Iterator[Problem]:
-    """Report bad endpoints, self-mappings, duplicates, contradictions and weak typing."""
+    """Report bad endpoints, self-mappings, duplicates, contradictions, and relations whose
+    strength or counterparts contradict their definition (AUTHORING.md, "Relations and strength")."""
     ids = set(corpus.by_id)
     frameworks = {n.id for n in corpus if n.kind == "framework"}
     pairs = {f.location.path: f for f in corpus.mapping_files}
@@ -209,12 +288,7 @@ def check_mappings(corpus: Corpus) -> Iterator[Problem]:
             msg = f"self-mapping: 'source' and 'target' are both {record.source!r}"
             yield Problem(record.line_of("target"), "self-mapping", msg)
             continue
-        if record.strength >= STRONG and record.relation in ("intersects-with", "no-relation"):
-            msg = (
-                f"strength {record.strength} needs a set relation (equal, subset-of or superset-of); "
-                f"{record.relation!r} allows at most {STRONG - 1}"
-            )
-            yield Problem(record.line_of("strength"), "weak-relation", msg)
+        yield from _check_strength(record)
         if bad:
             continue
         pair_file = pairs.get(record.location.path)
@@ -225,6 +299,76 @@ def check_mappings(corpus: Corpus) -> Iterator[Problem]:
             yield _duplicate(record, seen[pair])
         else:
             seen[pair] = record
+    yield from _check_counterparts(corpus, list(seen.values()))
+
+
+def _check_strength(record: Mapping) -> Iterator[Problem]:
+    """Strength must agree with the relation: see "Relations and strength" in AUTHORING.md."""
+    where = record.line_of("strength")
+    relation, strength = record.relation, record.strength
+    if relation == "equal" and strength != SAME:
+        msg = (
+            f"'equal' means the same scope, strength {SAME}; got {strength}: where the scopes differ, "
+            "write subset-of, superset-of or intersects-with"
+        )
+        yield Problem(where, "relation-strength", msg)
+    elif relation == "no-relation" and strength != NONE:
+        msg = (
+            f"'no-relation' shares nothing: write strength {NONE} (it is not shown); got {strength}"
+        )
+        yield Problem(where, "relation-strength", msg)
+    elif relation in ("subset-of", "superset-of", "intersects-with") and strength >= SAME:
+        msg = (
+            f"strength {SAME} means the same scope, which is 'equal'; {relation!r} takes 1-{SAME - 1}: "
+            + (
+                "how much of the larger one the smaller covers"
+                if relation != "intersects-with"
+                else "how much the two share, against all that either covers"
+            )
+        )
+        yield Problem(where, "relation-strength", msg)
+
+
+def _check_counterparts(corpus: Corpus, records: list[Mapping]) -> Iterator[Problem]:
+    """``no-relation`` must name a framework and stand alone; an element equals at most one other per framework."""
+    nodes = corpus.by_id
+    linked: dict[tuple[str, str], list[Mapping]] = {}
+    equal: dict[tuple[str, str], Mapping] = {}
+    for record in records:
+        if record.relation == "no-relation":
+            if nodes[record.target].kind != "framework":
+                msg = (
+                    f"'no-relation' records an element with no counterpart in a framework: its target "
+                    f"must be a framework, not the {nodes[record.target].kind} {record.target!r}"
+                )
+                yield Problem(record.line_of("target"), "no-relation-target", msg)
+            continue
+        for side in (record, record.inverse()):
+            other = effective_framework(nodes[side.target])
+            if other is None:
+                continue
+            linked.setdefault((side.source, other), []).append(side)
+            if side.relation != "equal":
+                continue
+            first = equal.setdefault((side.source, other), side)
+            if first is not side:
+                msg = (
+                    f"{side.source!r} is equal to {side.target!r} here and to {first.target!r} at "
+                    f"{first.location}: an element has the same scope as at most one element of "
+                    f"another framework"
+                )
+                yield Problem(record.line_of("relation"), "equal-twice", msg)
+    for record in records:
+        if record.relation != "no-relation" or nodes[record.target].kind != "framework":
+            continue
+        found = linked.get((record.source, record.target), [])
+        if found:
+            nearest = min(found, key=lambda r: (r.location.path, r.location.line))
+            msg = (
+                f"{record.source!r} has no counterpart in {record.target!r} here, but it is "
+                f"{nearest.relation} {nearest.target!r} at {nearest.location}"
+            )
+            yield Problem(record.line_of("relation"), "no-relation-contradicted", msg)
 
 
 def _check_pair(corpus: Corpus, record: Mapping, pair: tuple[str, ...]) -> Iterator[Problem]:
@@ -275,7 +419,9 @@ def check_graph(corpus: Corpus, G: nx.MultiDiGraph) -> Iterator[Problem]:
         chain = " -> ".join([*cycle, cycle[0]])
         yield Problem(node.line_of("parent"), "part-of-cycle", f"part-of cycle: {chain}")
     for n in orphans(G):
-        if corpus[n].parent or corpus[n].links:
-            continue  # its broken references are reported; an orphan report would be noise
+        if corpus[n].parent or corpus[n].links or corpus[n].kind == "template":
+            # Its broken references (a template's empty 'used_by') are reported; an orphan
+            # report would be noise.
+            continue
         msg = f"orphan node {n!r}: give it a 'parent', link to it, or map it"
         yield Problem(corpus[n].line_of("id"), "orphan", msg)

@@ -22,14 +22,19 @@ FILLER = (
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+#: How long a browser action or an `expect` may wait for the state it needs. A ceiling, not a
+#: pause: each returns as soon as the state holds. Playwright's defaults (30 s for actions, 5 s
+#: for `expect`) were too short on a 2-core machine running two suites at once.
+BROWSER_TIMEOUT_MS = 90_000
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.fail("/usr/bin/chromium is missing: run `make test`, which installs it")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         yield b
@@ -41,6 +46,7 @@ class Offline:
 
     def __init__(self, browser) -> None:
         self.context = browser.new_context()
+        self.context.set_default_timeout(BROWSER_TIMEOUT_MS)
         self.page = self.context.new_page()
         self.blocked: list[str] = []
         self.errors: list[str] = []

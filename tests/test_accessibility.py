@@ -50,7 +50,10 @@ def test_page_has_no_serious_violation(site, browser, axe, name):
     offline = Offline(browser)
     offline.page.goto((site / name).as_uri())
     offline.page.wait_for_load_state("load")
-    offline.page.wait_for_timeout(200)
+    # Scripts that change the page have run: every map is drawn (pm-ready) before axe looks.
+    offline.page.wait_for_function(
+        "[...document.querySelectorAll('.portal-map-app')].every(m => m.classList.contains('pm-ready'))"
+    )
     assert serious(axe, offline.page) == []
     offline.close()
 

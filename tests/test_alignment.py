@@ -133,3 +133,24 @@ def test_cli_gaps_and_coverage(root):
         ("alpha", 1, 2),
         ("beta", 1, 1),
     ]
+
+
+def test_an_element_inside_its_counterpart_is_covered_however_weak(make_project):
+    """Strength is the share of both scopes: a narrow element inside a broad one scores low."""
+    from conftest import minimal_files
+
+    files = minimal_files()
+    files["mappings/alpha-beta.yaml"] = files["mappings/alpha-beta.yaml"].replace(
+        "relation: intersects-with\n    strength: 6", "relation: intersects-with\n    strength: 2"
+    ) + (
+        "  - source: alpha-change\n    target: beta-support\n    relation: subset-of\n"
+        "    strength: 2\n    basis: functional\n"
+        "    rationale: Change control is one narrow part of what the support SMF does.\n"
+    )
+    corpus = check(make_project(files)).corpus
+    # alpha-change lies inside beta-support: covered at 2; alpha-incident only overlaps at 2.
+    assert [(g.id, g.best) for g in gaps(corpus, "alpha", "beta")] == [("alpha-incident", 2)]
+    alpha, beta = coverage(corpus, "alpha", "beta")
+    assert (alpha.covered, alpha.weak) == (1, 1)
+    # Read from beta's side the same record is superset-of at 2: weak, not covered.
+    assert (beta.covered, beta.weak) == (0, 1)

@@ -44,10 +44,9 @@ def test_home_opens_offline_without_errors(site, offline):
 def test_process_page_shows_counterparts_and_follows_links(site, offline):
     offline.page.goto((site / "itil-change-management.html").as_uri())
     table = offline.page.locator(".portal-counterparts table")
-    assert "Change and Configuration" in table.inner_text()
+    expect(table).to_contain_text("Change and Configuration")
     table.get_by_role("link", name="Change and Configuration").first.click()
-    offline.page.wait_for_load_state("load")
-    assert offline.page.url.endswith("mof4-change-and-configuration.html")
+    offline.page.wait_for_url("**/mof4-change-and-configuration.html")
     assert offline.blocked == []
     assert offline.errors == []
 

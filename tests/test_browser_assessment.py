@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
 from conftest import REPO, Offline
+from playwright.sync_api import expect
 
 from builder.assessment import load_answers, load_questionnaire, score
 
@@ -22,9 +24,10 @@ def offline(browser):
     o.close()
 
 
-def level_cell(page, area: str) -> tuple[str, str]:
+def expect_level(page, area: str, level: str, score: str) -> None:
     row = page.locator(f".pa-levels tr[data-area='{area}']")
-    return row.locator(".pa-level").inner_text(), row.locator(".pa-score").inner_text()
+    expect(row.locator(".pa-level")).to_have_text(level)
+    expect(row.locator(".pa-score")).to_have_text(score)
 
 
 def test_answer_score_export_and_import(site, browser, tmp_path):
@@ -33,10 +36,10 @@ def test_answer_score_export_and_import(site, browser, tmp_path):
     page.goto((site / "assessment.html").as_uri())
     page.locator("input[name='iam-directory'][value='1']").check()
     page.locator("input[name='iam-accounts'][value='2']").check()
-    assert page.locator(".pa-count").inner_text().startswith("2 of ")
+    expect(page.locator(".pa-count")).to_have_text(re.compile(r"^2 of "))
     page.locator(".pa-show").click()
-    assert level_cell(page, AREA) == ("Basic", "1.50")
-    assert page.locator(f".pa-backlog li[data-area='{AREA}']").count() == 1
+    expect_level(page, AREA, "Basic", "1.50")
+    expect(page.locator(f".pa-backlog li[data-area='{AREA}']")).to_have_count(1)
     with page.expect_download() as info:
         page.locator(".pa-export").click()
     exported = tmp_path / "answers.json"
@@ -50,11 +53,10 @@ def test_answer_score_export_and_import(site, browser, tmp_path):
     second = Offline(browser)  # a fresh context: no local storage
     page = second.page
     page.goto((site / "assessment.html").as_uri())
-    assert page.locator(".pa-count").inner_text().startswith("0 of ")
+    expect(page.locator(".pa-count")).to_have_text(re.compile(r"^0 of "))
     page.locator(".pa-import").set_input_files(str(exported))
-    page.locator(f".pa-levels tr[data-area='{AREA}']").wait_for()
-    assert level_cell(page, AREA) == ("Basic", "1.50")
-    assert page.locator("input[name='iam-accounts'][value='2']").is_checked()
+    expect_level(page, AREA, "Basic", "1.50")
+    expect(page.locator("input[name='iam-accounts'][value='2']")).to_be_checked()
     assert second.blocked == [] and second.errors == []
     second.close()
 
@@ -63,8 +65,9 @@ def test_answers_survive_a_reload(site, offline):
     page = offline.page
     page.goto((site / "assessment.html").as_uri())
     page.locator("input[name='iam-directory'][value='3']").check()
+    expect(page.locator(".pa-count")).to_have_text(re.compile(r"^1 of "))
     page.reload()
-    assert page.locator("input[name='iam-directory'][value='3']").is_checked()
+    expect(page.locator("input[name='iam-directory'][value='3']")).to_be_checked()
 
 
 def test_site_and_cli_score_the_same_answers(site, offline):

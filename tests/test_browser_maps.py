@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, Offline, minimal_files, page
+from playwright.sync_api import expect
 
 from builder.config import BuildConfig
 from builder.pipeline import build
@@ -93,9 +94,9 @@ def test_clicking_a_node_opens_its_page(project, offline):
 def test_focus_link_selects_the_node(project, offline, address):
     cfg, _ = project
     open_map(offline, (cfg.site_dir / "maps" / "lifecycle.html").as_uri() + address)
+    expect(offline.page.locator(".pm-status")).to_contain_text("Selected: Alpha Incident Handling.")
     selected = offline.page.evaluate("window.portalMaps[0].network.getSelectedNodes()")
     assert selected == ["alpha-incident"]
-    assert "Selected: Alpha Incident Handling." in offline.page.locator(".pm-status").inner_text()
 
 
 def test_find_box_focuses_and_the_address_follows(project, offline):
@@ -103,10 +104,10 @@ def test_find_box_focuses_and_the_address_follows(project, offline):
     open_map(offline, (cfg.site_dir / "maps" / "lifecycle.html").as_uri())
     offline.page.locator(".pm-find").fill("beta sup")
     offline.page.locator(".pm-find").press("Enter")
+    offline.page.wait_for_url("**#focus=beta-support")
     assert offline.page.evaluate("window.portalMaps[0].network.getSelectedNodes()") == [
         "beta-support"
     ]
-    assert offline.page.url.endswith("#focus=beta-support")
 
 
 def test_filters_change_the_visible_count(project, offline):
@@ -115,42 +116,49 @@ def test_filters_change_the_visible_count(project, offline):
     nodes = "window.portalMaps[0].nodeView.length"
     edges = "window.portalMaps[0].edgeView.length"
     before = offline.page.evaluate(nodes)
+    assert before == 7
     offline.page.locator(".pm-framework[value='beta']").uncheck()
-    assert offline.page.evaluate(nodes) == before - 3
+    offline.page.wait_for_function(f"{nodes} === {before - 3}")
     all_edges = offline.page.evaluate(edges)
     offline.page.locator(".pm-strength").fill("7")
     offline.page.locator(".pm-strength").dispatch_event("input")
-    assert offline.page.evaluate(edges) < all_edges
+    offline.page.wait_for_function(f"{edges} < {all_edges}")
     offline.page.locator(".pm-relation[value='automates']").uncheck()
-    assert "Showing 4 of 7 elements" in offline.page.locator(".pm-status").inner_text()
+    expect(offline.page.locator(".pm-status")).to_contain_text("Showing 4 of 7 elements")
 
 
 def test_labels_never_run_as_script(project, offline):
+    """On every map that draws the evil element, hover it until its tooltip shows."""
     cfg, _ = project
     for url in [
         cfg.site_dir / "maps" / "lifecycle.html",
         cfg.site_dir / "alpha-evil.html",
         cfg.site_dir / "alpha-change.html",
     ]:
-        offline.page.goto(url.as_uri())
+        open_map(offline, url.as_uri())
         offline.page.wait_for_load_state("load")
-        offline.page.wait_for_timeout(200)
-        offline.page.mouse.move(300, 300)
+        hover_until_tooltip(offline, "alpha-evil")
         assert offline.page.evaluate("window.__xss") is None, url
         assert offline.page.locator("img[src='x']").count() == 0, url
     assert offline.errors == []
 
 
-def test_hovering_a_node_shows_its_tooltip_as_text(project, offline):
-    cfg, _ = project
-    open_map(offline, (cfg.site_dir / "maps" / "lifecycle.html").as_uri())
-    point = node_point(offline, "alpha-evil")
+def hover_until_tooltip(offline: Offline, node_id: str):
+    """Move the pointer onto ``node_id`` and wait for vis-network's tooltip naming it."""
+    point = node_point(offline, node_id)
     offline.page.mouse.move(point["x"] - 3, point["y"])
     offline.page.mouse.move(point["x"], point["y"])
     tip = offline.page.locator(".vis-tooltip")
-    tip.wait_for(state="visible")
-    assert tip.locator("strong").inner_text() == EVIL
-    assert "process" in tip.inner_text()
+    expect(tip).to_be_visible()
+    expect(tip.locator("strong")).to_have_text(EVIL)
+    return tip
+
+
+def test_hovering_a_node_shows_its_tooltip_as_text(project, offline):
+    cfg, _ = project
+    open_map(offline, (cfg.site_dir / "maps" / "lifecycle.html").as_uri())
+    tip = hover_until_tooltip(offline, "alpha-evil")
+    expect(tip).to_contain_text("process")
     assert offline.page.locator(".vis-tooltip img").count() == 0
     assert offline.page.evaluate("window.__xss") is None
 
@@ -165,14 +173,15 @@ def test_text_table_opens_from_the_keyboard_with_every_node_and_edge(project, of
     offline.page.keyboard.press("Enter")
     tables = offline.page.locator(".pm-table table")
     elements = tables.nth(0).locator("tbody tr")
-    assert elements.count() == len(view.nodes) == 7
+    assert len(view.nodes) == 7
+    expect(elements).to_have_count(7)
+    expect(tables.nth(1).locator("tbody tr")).to_have_count(len(view.edges))
     names = elements.locator("td:first-child").all_inner_texts()
     assert names == sorted(n["name"] for n in view.nodes)
     assert EVIL in names  # labels are text here too
     assert offline.page.locator(".pm-table img").count() == 0
     links = elements.locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
     assert sorted(links) == sorted(f"../{n['id']}.html" for n in view.nodes)
-    assert tables.nth(1).locator("tbody tr").count() == len(view.edges)
     assert offline.errors == []
 
 
@@ -206,9 +215,8 @@ def test_search_results_never_run_labels(project, offline):
     offline.page.goto((cfg.site_dir / "index.html").as_uri())
     offline.page.keyboard.press("/")
     offline.page.locator("input.md-search__input").press_sequentially("onerror", delay=30)
-    offline.page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
-    offline.page.wait_for_timeout(300)
-    assert "<img src=x" in offline.page.locator(".md-search-result").inner_text()  # shown as text
+    # The results for the whole word name the evil page, its title shown as text.
+    expect(offline.page.locator(".md-search-result")).to_contain_text("<img src=x")
     assert offline.page.evaluate("window.__xss") is None
     assert offline.page.locator(".md-search-result img").count() == 0
     assert offline.blocked == []

@@ -57,6 +57,8 @@ def test_slice_elements_have_counterparts(checked):
 
 
 FOLDERS = {"case-study": "case-studies", "guide": "guides", "role": "roles", "task": "tasks"}
+#: Kinds kept in their own folder whatever their framework.
+OWN_FOLDER = {"template": "templates"}
 
 
 def test_every_content_file_sits_in_its_framework_folder(checked):
@@ -64,6 +66,8 @@ def test_every_content_file_sits_in_its_framework_folder(checked):
         folder = Path(node.source.path).parts[1]
         if node.kind == "framework":
             expected = node.id
+        elif node.kind in OWN_FOLDER:
+            expected = OWN_FOLDER[node.kind]
         else:
             expected = node.framework or FOLDERS.get(node.kind, node.kind)
         assert folder == expected, node.source.path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -59,30 +60,92 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
-def test_a_build_killed_mid_way_leaves_the_previous_site_and_index(make_project):
+# A build that stops at a known point: the index worker inside write_index and the main
+# process after mkdocs has written the new site beside site/, each announcing it by a file and
+# then waiting to be killed. Nothing depends on how fast the machine is.
+HELD_BUILD = """
+import sys, threading
+from pathlib import Path
+import builder.index, builder.pipeline
+from builder.cli import main
+
+flags = Path(sys.argv[1])
+run_mkdocs = builder.pipeline.run_mkdocs
+
+def hold(name):
+    (flags / name).write_text("")
+    threading.Event().wait()
+
+def write_index(*args, **kwargs):
+    hold("worker-writing-index")
+
+def run_mkdocs_then_hold(config_file, site_dir):
+    run_mkdocs(config_file, site_dir)
+    hold("site-written")
+
+builder.index.write_index = write_index
+builder.pipeline.run_mkdocs = run_mkdocs_then_hold
+sys.argv = ["portal", "-q", "build", "--root", sys.argv[2]]
+main()
+"""
+
+
+def wait_for_files(proc: subprocess.Popen[bytes], log: Path, *paths: Path) -> None:
+    """Wait until every path exists; fail if the build ends first (it cannot end by itself)."""
+    deadline = time.monotonic() + 300
+    while not all(p.exists() for p in paths):
+        assert proc.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, f"the held build never reached {paths}"
+        time.sleep(0.05)
+
+
+def test_a_build_killed_mid_way_leaves_the_previous_site_and_index(make_project, tmp_path):
     cfg = make_project(minimal=True)
     site_before, index_before = built_then_edited(cfg)
-    proc = start_build(cfg.root)
-    deadline = time.monotonic() + 120
-    while not list(cfg.root.glob(".site.new-*")):  # the site phase has started writing
-        assert proc.poll() is None, "the build ended before it could be killed"
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    workers = children_of(proc.pid)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.communicate()
-    assert proc.returncode == -signal.SIGKILL
-    # The search-index worker dies with the build: no writer is left behind.
-    deadline = time.monotonic() + 10
-    while any(Path(f"/proc/{pid}").exists() for pid in workers):
-        assert time.monotonic() < deadline, f"index worker outlived the build: {workers}"
-        time.sleep(0.05)
+    flags = tmp_path / "flags"
+    flags.mkdir()
+    log = tmp_path / "build.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", HELD_BUILD, str(flags), str(cfg.root)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    workers: list[int] = []
+    try:
+        wait_for_files(proc, log, flags / "worker-writing-index", flags / "site-written")
+        # Both processes are now held: the new site is written beside site/, not swapped in,
+        # and the worker is alive in the middle of writing the index.
+        assert len(list(cfg.root.glob(".site.new-*"))) == 1
+        workers = children_of(proc.pid)
+        assert len(workers) == 1, workers
+        os.kill(proc.pid, signal.SIGKILL)
+        assert proc.wait(timeout=30) == -signal.SIGKILL
+        # The search-index worker dies with the build: no writer is left behind.
+        deadline = time.monotonic() + 30
+        while not _is_gone(workers[0]):
+            assert time.monotonic() < deadline, f"index worker outlived the build: {workers}"
+            time.sleep(0.05)
+    finally:
+        for pid in [proc.pid, *workers]:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        proc.wait(timeout=30)
     assert digest(cfg.site_dir) == site_before
     assert current_generation(index_dir(cfg)) == index_before
     # The next build succeeds and clears what the killed one left behind.
     build(cfg)
     assert "Alpha Change Enablement" in (cfg.site_dir / "alpha-change.html").read_text()
     assert list(cfg.root.glob(".site.new-*")) == []
+
+
+def _is_gone(pid: int) -> bool:
+    """True once ``pid`` has exited (gone, or a zombie waiting to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state in {"Z", "X"}
 
 
 def test_two_builds_at_once_both_end_cleanly(make_project):

@@ -88,7 +88,7 @@ def test_unknown_kind_suggests_the_closest():
     assert problems_of(text) == [
         "content/x.md:3: 'kind' must be one of: framework, stage, phase, quadrant, track, process, "
         "function, smf, review, milestone, accountability, role, task, discipline, component, "
-        "maturity-level, capability, product, accelerator, case-study, guide; got 'proces'; "
+        "maturity-level, capability, product, accelerator, case-study, guide, template; got 'proces'; "
         "did you mean 'process'?"
     ]
 

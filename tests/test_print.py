@@ -38,13 +38,15 @@ def site(tmp_path_factory):
     return build(BuildConfig.from_root(root)).site_index.parent
 
 
-def pdf_of(browser, url: str, fmt: str) -> PdfReader:
+def pdf_of(browser, url: str, fmt: str = "Letter", *, css_size: bool = False) -> PdfReader:
+    """Print ``url``; with ``css_size``, the page size the CSS asks for wins over ``fmt``, as in
+    the browser's own print dialog."""
     context = browser.new_context()
     page = context.new_page()
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
     page.goto(url)
     page.emulate_media(media="print")
-    data = page.pdf(format=fmt, print_background=False)
+    data = page.pdf(format=fmt, print_background=False, prefer_css_page_size=css_size)
     context.close()
     return PdfReader(io.BytesIO(data))
 

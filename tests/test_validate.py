@@ -125,7 +125,7 @@ def test_self_mapping(make_project):
 
 
 def test_contradictory_pair(make_project):
-    text = MAP_HEADER + record("alpha-change", "beta-support", "equal", 9)
+    text = MAP_HEADER + record("alpha-change", "beta-support", "equal", 10)
     text += record("alpha-change", "beta-support", "subset-of", 7)
     assert problems(make_project, {"mappings/x.yaml": text}) == [
         "mappings/x.yaml:11: contradictory mapping: 'alpha-change' subset-of 'beta-support' here, "
@@ -151,12 +151,86 @@ def test_opposite_directions_that_disagree_are_contradictory(make_project):
     ]
 
 
-def test_strong_alignment_needs_a_set_relation(make_project):
+def test_relations_at_the_strengths_the_definition_allows_are_clean(make_project):
     text = MAP_HEADER + record("alpha-change", "beta-support", "intersects-with", 9)
-    assert problems(make_project, {"mappings/x.yaml": text}) == [
-        "mappings/x.yaml:8: strength 9 needs a set relation (equal, subset-of or superset-of); "
-        "'intersects-with' allows at most 7"
-    ]
+    text += record("alpha-incident", "beta-operate", "subset-of", 1)
+    text += record("alpha-operation", "beta-support", "superset-of", 9)
+    text += record("alpha", "beta", "equal", 10)
+    extra = page("gamma", "framework", "Gamma", body="See [[alpha]].")
+    gamma = MAP_HEADER.replace("id: beta, edition: '4.0'", "id: gamma, edition: '1'")
+    gamma += record("alpha-change", "gamma", "no-relation", 1)
+    cfg = make_project(
+        {"mappings/x.yaml": text, "content/gamma.md": extra, "mappings/y.yaml": gamma}, minimal=True
+    )
+    assert check(cfg).problems == []
+
+
+SUBSET_MEASURE = "how much of the larger one the smaller covers"
+RELATION_RULES = {
+    "equal-below-10": (
+        [("alpha-change", "beta-support", "equal", 9)],
+        "mappings/x.yaml:8: 'equal' means the same scope, strength 10; got 9: "
+        "where the scopes differ, write subset-of, superset-of or intersects-with",
+    ),
+    "equal-at-1": (
+        [("alpha-change", "beta-support", "equal", 1)],
+        "mappings/x.yaml:8: 'equal' means the same scope, strength 10; got 1: "
+        "where the scopes differ, write subset-of, superset-of or intersects-with",
+    ),
+    "subset-at-10": (
+        [("alpha-change", "beta-support", "subset-of", 10)],
+        f"mappings/x.yaml:8: strength 10 means the same scope, which is 'equal'; 'subset-of' "
+        f"takes 1-9: {SUBSET_MEASURE}",
+    ),
+    "superset-at-10": (
+        [("alpha-change", "beta-support", "superset-of", 10)],
+        f"mappings/x.yaml:8: strength 10 means the same scope, which is 'equal'; 'superset-of' "
+        f"takes 1-9: {SUBSET_MEASURE}",
+    ),
+    "intersects-at-10": (
+        [("alpha-change", "beta-support", "intersects-with", 10)],
+        "mappings/x.yaml:8: strength 10 means the same scope, which is 'equal'; 'intersects-with' "
+        "takes 1-9: how much the two share, against all that either covers",
+    ),
+    "no-relation-above-1": (
+        [("alpha-change", "beta", "no-relation", 3)],
+        "mappings/x.yaml:8: 'no-relation' shares nothing: write strength 1 (it is not shown); got 3",
+    ),
+    "no-relation-to-an-element": (
+        [("alpha-change", "beta-support", "no-relation", 1)],
+        "mappings/x.yaml:6: 'no-relation' records an element with no counterpart in a framework: "
+        "its target must be a framework, not the smf 'beta-support'",
+    ),
+    # alpha-incident intersects-with beta-support in the minimal project's alpha-beta.yaml.
+    "no-relation-but-mapped": (
+        [("alpha-incident", "beta", "no-relation", 1)],
+        "mappings/x.yaml:7: 'alpha-incident' has no counterpart in 'beta' here, but it is "
+        "intersects-with 'beta-support' at mappings/alpha-beta.yaml:5",
+    ),
+    "no-relation-but-mapped-from-the-other-side": (
+        [
+            ("beta-operate", "alpha-change", "superset-of", 4),
+            ("alpha-change", "beta", "no-relation", 1),
+        ],
+        "mappings/x.yaml:13: 'alpha-change' has no counterpart in 'beta' here, but it is "
+        "subset-of 'beta-operate' at mappings/x.yaml:5",
+    ),
+    "equal-to-two-elements": (
+        [
+            ("alpha-change", "beta-support", "equal", 10),
+            ("alpha-change", "beta-operate", "equal", 10),
+        ],
+        "mappings/x.yaml:13: 'alpha-change' is equal to 'beta-operate' here and to 'beta-support' "
+        "at mappings/x.yaml:5: an element has the same scope as at most one element of another "
+        "framework",
+    ),
+}
+
+
+@pytest.mark.parametrize(("records", "expected"), RELATION_RULES.values(), ids=RELATION_RULES)
+def test_relation_and_strength_rules(make_project, records, expected):
+    text = MAP_HEADER + "".join(record(*r) for r in records)
+    assert problems(make_project, {"mappings/x.yaml": text}) == [expected]
 
 
 def test_record_outside_the_files_pair(make_project):

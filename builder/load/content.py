@@ -16,6 +16,7 @@ import yaml
 
 from builder.config import BuildConfig
 from builder.errors import Problem, SourceLocation, sort_problems
+from builder.load.anatomy import read_fields, read_subprocesses
 from builder.load.schema import FRONT_MATTER, check_fields
 from builder.load.yamlutil import LineDict, load_yaml, yaml_error_position
 from builder.model import Automation, Guidance, Link, Section
@@ -89,6 +90,8 @@ def parse_guidance(raw: bytes, path: str) -> tuple[Guidance | None, list[Problem
     problems.extend(check_fields(data, FRONT_MATTER, path))
     node_id = data.get("id")
     automates = _automations(data, path, problems)
+    subprocesses = read_subprocesses(data, path, problems)
+    fields = read_fields(data, path, problems)
     problems = sort_problems(problems)
     if not isinstance(node_id, str) or not node_id:
         return None, problems
@@ -120,6 +123,9 @@ def parse_guidance(raw: bytes, path: str) -> tuple[Guidance | None, list[Problem
         frequency=_str(data, "frequency") or None,
         inputs=_strs(data, "inputs"),
         outputs=_strs(data, "outputs"),
+        subprocesses=subprocesses,
+        used_by=_strs(data, "used_by"),
+        fields=fields,
         steps=count_steps(body),
         body=body,
         body_line=body_line,

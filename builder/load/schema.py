@@ -18,9 +18,12 @@ from builder.load.yamlutil import LineDict
 from builder.model import RELATIONS
 
 __all__ = [
+    "DECISION",
     "FRONT_MATTER",
     "KINDS",
     "MAPPING_RECORD",
+    "SUBPROCESS",
+    "TEMPLATE_FIELD",
     "Field",
     "KindSpec",
     "check_fields",
@@ -172,6 +175,8 @@ KINDS: dict[str, KindSpec] = {
         ("Situation", "What they did", "Results", "Lessons"), 300, needs_framework=False
     ),
     "guide": KindSpec(needs_framework=False),
+    # An information object practitioners fill in; its form is generated from `fields`.
+    "template": KindSpec(("Purpose", "How to use it"), 80, needs_framework=False),
 }
 
 #: Where one framework's element of a kind is written differently (kind spec per framework).
@@ -236,6 +241,34 @@ FRONT_MATTER: tuple[Field, ...] = (
     Field("frequency", str),
     Field("inputs", list),
     Field("outputs", list),
+    # Processes and functions
+    Field("subprocesses", list, items=dict),
+    # Templates
+    Field("used_by", list),
+    Field("fields", list, items=dict),
+)
+
+#: One entry of ``subprocesses`` (a process's or function's sub-process, in flow order).
+SUBPROCESS: tuple[Field, ...] = (
+    Field("id", str, required=True, **_ID),  # type: ignore[arg-type]
+    Field("name", str, required=True),
+    Field("objective", str, required=True),
+    Field("activities", list, required=True, min=1),
+    Field("inputs", list, required=True, min=1),
+    Field("outputs", list, required=True, min=1),
+    Field("decision", dict),
+)
+#: A sub-process's ``decision``: ``no`` (and ``yes``) name a sub-process of the page or "end".
+DECISION: tuple[Field, ...] = (
+    Field("question", str, required=True),
+    Field("no", str, required=True),
+    Field("yes", str),
+)
+#: One entry of a template's ``fields``.
+TEMPLATE_FIELD: tuple[Field, ...] = (
+    Field("name", str, required=True),
+    Field("description", str, required=True),
+    Field("example", str),
 )
 
 #: Reference fields of personas and tasks: the field, and the kinds its ids may name.
@@ -246,6 +279,7 @@ REFERENCE_KINDS: dict[str, tuple[str, ...]] = {
     "stage": ("stage",),
     "tools": ("product", "accelerator"),
     "carries_out": (),  # any element but a role or a task
+    "used_by": ("process", "function", "smf", "review", "task"),
 }
 #: The least number of numbered steps in a task's "## Steps" section.
 MIN_STEPS = 6
@@ -298,6 +332,13 @@ def _check_value(spec: Field, value: Any, loc: SourceLocation) -> Iterator[Probl
         if not isinstance(value, list) or not all(isinstance(v, spec.items) for v in value):
             of = "strings" if spec.items is str else "mappings"
             yield Problem(loc, "bad-type", f"{spec.name!r} must be a list of {of}; got {value!r}")
+        elif spec.min is not None and len(value) < spec.min:
+            what = "one item" if spec.min == 1 else f"{spec.min} items"
+            yield Problem(loc, "empty-field", f"{spec.name!r} must list at least {what}")
+        return
+    if spec.type is dict:
+        if not isinstance(value, dict):
+            yield Problem(loc, "bad-type", f"{spec.name!r} must be a mapping; got {value!r}")
         return
     if spec.type is int and (isinstance(value, bool) or not isinstance(value, int)):
         yield Problem(loc, "bad-type", f"{spec.name!r} must be an integer; got {value!r}")

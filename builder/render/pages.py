@@ -38,6 +38,7 @@ from builder.graph import (
 )
 from builder.load.content import LINK, body_lines
 from builder.model import Corpus, Guidance, Term
+from builder.render.anatomy import FORM_TEMPLATE, anatomy_context, form_context
 from builder.render.crosswalks import render_crosswalks
 from builder.render.diagrams import lifecycle_svg
 from builder.render.maps import (
@@ -157,7 +158,11 @@ def render_docs(
     acronyms = _acronym_pattern(corpus.glossary)
     texts = {
         node.id: _render_node(env, corpus, G, node, SIMILAR_SLOT, acronyms)
-        + _render_local_map(env, corpus, G, node, node.id in on_overview, simple)
+        + (
+            ""  # a template's page is a form to print; its "Used by" list links the same pages
+            if node.kind == "template"
+            else _render_local_map(env, corpus, G, node, node.id in on_overview, simple)
+        )
         for node in sorted(corpus, key=lambda n: n.id)
     }
     similar_ids = (related() if callable(related) else related) or {}
@@ -240,7 +245,10 @@ def _render_node(
         if d[RELATION] == AUTOMATES
     ]
     body = _resolve_links(corpus, node.body).strip()
-    return env.get_template("node.md.j2").render(
+    page = FORM_TEMPLATE if node.kind == "template" else "node.md.j2"
+    return env.get_template(page).render(
+        anatomy=anatomy_context(corpus, G, node),
+        form=form_context(corpus, G, node) if node.kind == "template" else None,
         node=node,
         tags=[kind_label(node.kind)]
         + (
