@@ -66,7 +66,7 @@ def children_of(pid: int) -> list[int]:
 HELD_BUILD = """
 import sys, threading
 from pathlib import Path
-import builder.index, builder.pipeline
+import builder.search.index, builder.pipeline
 from builder.cli import main
 
 flags = Path(sys.argv[1])
@@ -83,7 +83,7 @@ def run_mkdocs_then_hold(config_file, site_dir):
     run_mkdocs(config_file, site_dir)
     hold("site-written")
 
-builder.index.write_index = write_index
+builder.search.index.write_index = write_index
 builder.pipeline.run_mkdocs = run_mkdocs_then_hold
 sys.argv = ["portal", "-q", "build", "--root", sys.argv[2]]
 main()
