@@ -23,7 +23,7 @@ from whoosh import query as q
 from builder.config import BuildConfig
 from builder.errors import BuilderError
 from builder.search.fields import TEXT_FIELDS, PhraseMatches, synonym_phrase_fields
-from builder.search.intent import adjust, norm_words, read_intent
+from builder.search.intent import TEMPLATE_WORDS, adjust, norm_words, read_intent
 from builder.search.matchers import CachedLengthsBM25F, KnownPhrase, ScoreArrayOr
 from builder.search.store import (
     IndexMeta,
@@ -236,8 +236,10 @@ class SearchEngine:
         # every hit; on an index this size the plain scan returns the same hits in less time.
         results = self.searcher.search(query, limit=None, optimize=False)
         base = {docnum: score for score, docnum in results.top_n}
-        exact = pages.exact.get(" ".join(norm_words(text)), [])
-        final = adjust(base, intent, pages.frameworks, pages.counterparts, exact)
+        words = norm_words(text)
+        exact = pages.exact.get(" ".join(words), [])
+        templates = [] if TEMPLATE_WORDS.intersection(words) else pages.templates
+        final = adjust(base, intent, pages.frameworks, pages.counterparts, exact, templates)
         if allowed is None:
             return final
         return {d: score for d, score in final.items() if d in allowed}
@@ -252,6 +254,7 @@ class _Pages:
         self.names: dict[str, str] = data["names"]
         self.frameworks = [data["frameworks"][page] for page in ids]
         self.kinds = [data["kinds"][page] for page in ids]
+        self.templates = [d for d, kind in enumerate(self.kinds) if kind == "template"]
         self.counterparts: dict[int, list[tuple[int, int]]] = {}
         for page, other, strength in data["counterparts"]:
             if page in number and other in number:

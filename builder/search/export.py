@@ -31,6 +31,8 @@ from builder.search.intent import (
     EXACT_TITLE_BOOST,
     FRAMEWORK_BOOST,
     MARKERS,
+    TEMPLATE_FACTOR,
+    TEMPLATE_WORDS,
 )
 from builder.search.store import BROWSER_INDEX, IndexMeta, read_intent, read_phrases
 
@@ -74,6 +76,8 @@ def export_index(generation: Path) -> Path:
         "before": sorted(BEFORE),
         "after": sorted(AFTER),
         "markers": sorted(MARKERS),
+        "template": TEMPLATE_FACTOR,
+        "templateWords": sorted(TEMPLATE_WORDS),
         "names": intent["names"],
         "counterparts": [
             [number[a], number[b], strength]

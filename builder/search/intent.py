@@ -27,6 +27,8 @@ __all__ = [
     "EXACT_TITLE_BOOST",
     "FRAMEWORK_BOOST",
     "MARKERS",
+    "TEMPLATE_FACTOR",
+    "TEMPLATE_WORDS",
     "Intent",
     "adjust",
     "norm_words",
@@ -39,6 +41,10 @@ FRAMEWORK_BOOST = 3.0
 COUNTERPART_SHARE = 1.0
 #: A page whose title or alias is the query, word for word, counts this many times.
 EXACT_TITLE_BOOST = 2.0
+#: A record template counts this much unless the query asks for one (words below): someone
+#: who types "KEDB" wants how to keep known errors, then the record's fields.
+TEMPLATE_FACTOR = 0.3
+TEMPLATE_WORDS = frozenset(["template", "templates", "form", "forms"])
 #: Words that mark the framework after or before them as the one wanted.
 BEFORE = frozenset(["in", "to", "for", "within", "into"])
 AFTER = frozenset(["equivalent", "equivalents", "counterpart", "counterparts", "version"])
@@ -116,15 +122,17 @@ def adjust(
     frameworks: Sequence[str],
     counterparts: Mapping[int, Sequence[tuple[int, int]]],
     exact: Sequence[int],
+    templates: Sequence[int] = (),
 ) -> dict[int, float]:
     """Return the final score of every page: ``base`` scores with intent and exact titles.
 
     ``frameworks[d]`` is page d's framework; ``counterparts[d]`` its aligned pages in other
     frameworks as (page, strength 1-10); ``exact`` the pages whose title or alias the query
-    is. Pages are visited in ascending order, so that both runtimes add in the same order.
+    is; ``templates`` the record templates to count ``TEMPLATE_FACTOR`` times (none when the
+    query asks for a template). Pages are visited in ascending order, as in the browser.
 
-    >>> adjust({0: 1.0, 2: 4.0}, Intent(("m",), ("x",)), ["i", "m", "i"], {1: [(2, 5)]}, [])
-    {0: 1.0, 1: 6.0, 2: 4.0}
+    >>> adjust({0: 1.0, 2: 4.0}, Intent(("m",), ("x",)), ["i", "m", "i"], {1: [(2, 5)]}, [], [2])
+    {0: 1.0, 1: 6.0, 2: 2.0}
     """
     scores = dict(base)
     if intent is not None:
@@ -142,4 +150,7 @@ def adjust(
     for d in exact:
         if d in scores:
             scores[d] = scores[d] * EXACT_TITLE_BOOST
+    for d in templates:
+        if d in scores:
+            scores[d] = scores[d] * TEMPLATE_FACTOR
     return dict(sorted(scores.items()))

@@ -171,6 +171,7 @@
     var BEFORE = set(intent.before), AFTER = set(intent.after), MARKERS = set(intent.markers);
     var FRAMEWORK_BOOST = intent.boost, COUNTERPART_SHARE = intent.share;
     var EXACT_TITLE_BOOST = intent.exact;
+    var TEMPLATE_FACTOR = intent.template, TEMPLATE_WORDS = set(intent.templateWords);
     var longestName = 0;
     Object.keys(names).forEach(function (n) { longestName = Math.max(longestName, n.split(" ").length); });
     var counterparts = {};
@@ -366,7 +367,7 @@
     }
 
     /* intent.adjust: a Map-like {docnum: score}, pages in ascending order. */
-    function adjust(base, want, exact) {
+    function adjust(base, want, exact, templates) {
       var final = new Float64Array(base);
       if (want) {
         for (var d = 0; d < N; d++) {
@@ -382,6 +383,11 @@
         }
       }
       exact.forEach(function (d) { if (final[d] !== 0) final[d] = final[d] * EXACT_TITLE_BOOST; });
+      if (templates) {
+        docs.forEach(function (d) {
+          if (d.kind === "template" && final[d.n] !== 0) final[d.n] = final[d.n] * TEMPLATE_FACTOR;
+        });
+      }
       return final;
     }
 
@@ -390,7 +396,9 @@
       var q = buildQuery(want ? want.words.join(" ") : text, fuzzy);
       if (!q) return [];
       var base = scores(q);
-      var final = adjust(base, want, exactTitles[normWords(text).join(" ")] || []);
+      var words = normWords(text);
+      var asks = words.some(function (w) { return TEMPLATE_WORDS[w]; });
+      var final = adjust(base, want, exactTitles[words.join(" ")] || [], !asks);
       var out = [];
       for (var d = 0; d < N; d++) {
         if (final[d] !== 0 && (!allowed || allowed[d])) out.push([d, final[d]]);
