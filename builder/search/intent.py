@@ -132,7 +132,7 @@ def adjust(
     query asks for a template). Pages are visited in ascending order, as in the browser.
 
     >>> adjust({0: 1.0, 2: 4.0}, Intent(("m",), ("x",)), ["i", "m", "i"], {1: [(2, 5)]}, [], [2])
-    {0: 1.0, 1: 6.0, 2: 2.0}
+    {0: 1.0, 1: 6.0, 2: 1.2}
     """
     scores = dict(base)
     if intent is not None:
