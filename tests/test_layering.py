@@ -17,6 +17,7 @@ STAGES = {
     "search.fields": 1,
     "search.matchers": 1,
     "search.text": 1,
+    "search.intent": 1,
     "linkcheck": 1,
     "load": 2,
     "graph": 3,

@@ -259,10 +259,7 @@ class _Pages:
         for page, other, strength in data["counterparts"]:
             if page in number and other in number:
                 self.counterparts.setdefault(number[page], []).append((number[other], strength))
-        self.exact: dict[str, list[int]] = {}
-        for page in ids:
-            for name in dict.fromkeys(" ".join(norm_words(n)) for n in data["titles"][page]):
-                self.exact.setdefault(name, []).append(number[page])
+        self.exact = {name: [number[p] for p in pages] for name, pages in data["exact"].items()}
 
 
 #: How many hits are re-ranked before the top ``limit`` are kept.

@@ -29,6 +29,7 @@ from builder.load.content import LINK, TAG
 from builder.model import Corpus, Guidance
 from builder.search.export import export_index
 from builder.search.fields import known_phrases
+from builder.search.intent import norm_words
 from builder.search.matchers import CachedLengthsBM25F
 from builder.search.store import IndexMeta, write_intent, write_phrases
 from builder.search.text import sentence_bounds
@@ -312,8 +313,17 @@ def intent_data(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, Any]:
         "counterparts": counterparts(G),
         "frameworks": {n.id: framework_of(n) for n in corpus},
         "kinds": {n.id: n.kind for n in corpus},
-        "titles": {n.id: [n.title, *n.aliases] for n in corpus},
+        "exact": exact_names(corpus),
     }
+
+
+def exact_names(corpus: Corpus) -> dict[str, list[str]]:
+    """Each page title and alias as lowercase words -> the pages that carry it, in id order."""
+    names: dict[str, list[str]] = {}
+    for node in sorted(corpus, key=lambda n: n.id):
+        for name in dict.fromkeys(" ".join(norm_words(n)) for n in (node.title, *node.aliases)):
+            names.setdefault(name, []).append(node.id)
+    return names
 
 
 def framework_of(node: Guidance) -> str:
