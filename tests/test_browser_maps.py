@@ -214,11 +214,11 @@ def test_search_results_never_run_labels(project, offline):
     cfg, _ = project
     offline.page.goto((cfg.site_dir / "index.html").as_uri())
     offline.page.keyboard.press("/")
-    offline.page.locator("input.md-search__input").press_sequentially("onerror", delay=30)
+    offline.page.locator("#portal-search-input").press_sequentially("onerror", delay=30)
     # The results for the whole word name the evil page, its title shown as text.
-    expect(offline.page.locator(".md-search-result")).to_contain_text("<img src=x")
+    expect(offline.page.locator("#portal-search-listbox")).to_contain_text("<img src=x")
     assert offline.page.evaluate("window.__xss") is None
-    assert offline.page.locator(".md-search-result img").count() == 0
+    assert offline.page.locator(".portal-search img").count() == 0
     assert offline.blocked == []
 
 
