@@ -14,11 +14,10 @@ from typing import Any
 
 import networkx as nx
 
+from builder.errors import AmbiguousName
 from builder.graph import (
     AUTOMATES,
     DERIVED,
-    FRAMEWORK,
-    KIND,
     LINKS_TO,
     MAPS_TO,
     PART_OF,
@@ -27,7 +26,6 @@ from builder.graph import (
     RELATION,
     STRENGTH,
     STRM,
-    TITLE,
 )
 from builder.model import Corpus, Guidance, Mapping, MappingFile
 
@@ -81,21 +79,6 @@ REVERSED = {
 WEAK = 2
 #: Relations, read from an element's side, that put the whole element inside its counterpart.
 CONTAINED = frozenset({"equal", "subset-of"})
-
-
-class AmbiguousName(LookupError):
-    """A name matched no node, or several: ``candidates`` lists what the user may have meant."""
-
-    def __init__(self, name: str, candidates: list[tuple[str, str]]) -> None:
-        self.name = name
-        self.candidates = candidates
-        if candidates:
-            shown = "; ".join(f"{i} ({t})" for i, t in candidates[:10])
-            what = "matches several elements" if len(candidates) > 1 else "is unclear"
-            msg = f"{name!r} {what}: {shown}"
-        else:
-            msg = f"no element is called {name!r}"
-        super().__init__(msg)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,12 +312,6 @@ def _group_key(corpus: Corpus, node: Guidance) -> tuple[int, str]:
     if parent is None:
         return (999, "")
     return (parent.order if parent.order is not None else 99, parent.title)
-
-
-def describe(G: nx.MultiDiGraph, n: str) -> str:
-    """Return 'Title (kind, framework)' for messages."""
-    data = G.nodes[n]
-    return f"{data[TITLE]} ({data[KIND]}, {data[FRAMEWORK] or n})"
 
 
 def pair_files(corpus: Corpus) -> list[MappingFile]:

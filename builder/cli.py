@@ -11,14 +11,23 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from builder import __version__
 from builder.config import BuildConfig
 from builder.errors import BuilderError
+
+if TYPE_CHECKING:
+    from builder.errors import Problem
+    from builder.model import Corpus
+    from builder.pipeline import CheckResult
+
+T = TypeVar("T")
+C = TypeVar("C")
 
 log = logging.getLogger("builder")
 
@@ -300,15 +309,20 @@ def assess_command(
     """
     from dataclasses import replace
 
-    import builder.assessment as a
+    from builder.assessment import score, template
     from builder.fsutil import write_text
+    from builder.load.assessment import load_answers, parse_weights
+    from builder.render.report import report_html, report_markdown
 
     checked = _run(_checked, BuildConfig.from_root(root))
     questionnaire = checked.questionnaire
     if questionnaire is None:
         raise click.ClickException("no questionnaire: assessment/questions.yaml is missing")
+    report_suffix = out is not None and out.suffix.lower() in (".md", ".html", ".htm")
+    if out is not None and not (as_template or as_json or report_suffix):
+        raise click.BadParameter("the report must end in .md or .html", param_hint="--out")
     if as_template:
-        text = a.template(questionnaire)
+        text = template(questionnaire)
         if out is None:
             click.echo(text, nl=False)
         else:
@@ -317,15 +331,16 @@ def assess_command(
         return
     if answers is None:
         raise click.UsageError("give an ANSWERS file (YAML or JSON), or --template")
-    loaded, problems = a.load_answers(answers, questionnaire)
+    loaded, problems = load_answers(answers, questionnaire)
     if loaded is None:
         raise click.ClickException("\n".join(str(p) for p in problems))
+    _print_warnings(problems)
     if weights:
         try:
-            loaded = replace(loaded, weights=a.parse_weights(weights))
+            loaded = replace(loaded, weights=parse_weights(weights))
         except ValueError as e:
             raise click.BadParameter(str(e), param_hint="--weights") from None
-    report = a.score(questionnaire, loaded)
+    report = score(questionnaire, loaded)
     if report.unanswered:
         click.echo(
             f"{len(report.unanswered)} questions unanswered: left out of the scores.", err=True
@@ -334,20 +349,11 @@ def assess_command(
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return
     titles = {n.id: n.title for n in checked.corpus}
-    text = a.markdown_report(questionnaire, report, titles)
+    as_html = out is not None and out.suffix.lower() in (".html", ".htm")
+    text = (report_html if as_html else report_markdown)(questionnaire, report, titles)
     if out is None:
         click.echo(text, nl=False)
         return
-    if out.suffix.lower() in (".html", ".htm"):
-        import markdown
-
-        body = markdown.markdown(text, extensions=["tables"])
-        text = (
-            '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-            "<title>Self-assessment report</title></head><body>\n" + body + "\n</body></html>\n"
-        )
-    elif out.suffix.lower() != ".md":
-        raise click.BadParameter("the report must end in .md or .html", param_hint="--out")
     write_text(out, text)
     click.echo(f"Wrote {out}", err=True)
 
@@ -479,14 +485,15 @@ def serve(root: Path, host: str, port: int, interval: float) -> None:
         server.server_close()
 
 
-def _checked(cfg: BuildConfig) -> Any:
+def _checked(cfg: BuildConfig) -> CheckResult:
     from builder.pipeline import check as run_check
 
     return run_check(cfg)
 
 
-def _resolve(corpus: Any, name: str) -> str:
-    from builder.alignment import AmbiguousName, resolve
+def _resolve(corpus: Corpus, name: str) -> str:
+    from builder.alignment import resolve
+    from builder.errors import AmbiguousName
 
     try:
         return resolve(corpus, name)
@@ -494,7 +501,7 @@ def _resolve(corpus: Any, name: str) -> str:
         raise click.ClickException(str(e)) from None
 
 
-def _check_framework(corpus: Any, framework: str) -> None:
+def _check_framework(corpus: Corpus, framework: str) -> None:
     ids = sorted(n.id for n in corpus if n.kind == "framework")
     if framework not in ids:
         raise click.ClickException(f"unknown framework {framework!r}; use one of: {', '.join(ids)}")
@@ -508,21 +515,22 @@ def main() -> None:
 # -----------------------------------------------------------------------------
 
 
-def _run(func: Any, cfg: BuildConfig) -> Any:
+def _run(func: Callable[[C], T], cfg: C) -> T:
+    """Call ``func(cfg)``; a :class:`BuilderError` becomes click's exit 1 with its message."""
     try:
         return func(cfg)
     except BuilderError as e:
         raise click.ClickException(str(e)) from e
 
 
-def _print_warnings(problems: list[Any]) -> None:
+def _print_warnings(problems: Iterable[Problem]) -> None:
     for p in problems:
         click.echo(str(p), err=True)
 
 
 def _snapshot(cfg: BuildConfig) -> dict[Path, float]:
     paths = [cfg.mkdocs_config]
-    for folder in (cfg.content_dir, cfg.mappings_dir):
+    for folder in (cfg.content_dir, cfg.mappings_dir, cfg.assessment_file.parent):
         if folder.is_dir():
             paths.extend(p for p in folder.rglob("*") if p.is_file())
     return {p: p.stat().st_mtime for p in paths if p.exists()}

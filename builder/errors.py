@@ -1,17 +1,18 @@
 """Exceptions and problem records of the builder.
 
-Exception tree::
+Exception tree (every class here, and every one the builder raises for the user)::
 
     BuilderError                 anything the user can fix; the CLI exits 1 with its message
-     ├── SourceError             one problem at one place in content/ or mappings/
-     │    ├── ContentError       a Markdown guidance file
-     │    └── MappingError       a mappings YAML file
      ├── ValidationFailed        the collected problems of a whole run (load + validate)
-     ├── RenderError             a page or asset could not be generated
-     └── SiteBuildError          mkdocs failed, or site/ could not be swapped in
+     ├── SiteBuildError          mkdocs failed, the search index could not be written, or
+     │                           site/ could not be swapped in
+     ├── SearchError             a query or filter value that search cannot use
+     └── AmbiguousName           a name given on the command line matches no element, or
+                                 several (also a LookupError)
 
-Checks never raise: they yield :class:`Problem` records, which the pipeline sorts by
-location, prints all at once, and turns into one :class:`ValidationFailed`.
+Loaders and checks never raise for a fault in the sources: they return or yield
+:class:`Problem` records, which the pipeline sorts by location, prints all at once, and turns
+into one :class:`ValidationFailed`. (tests/test_errors.py holds this docstring to the code.)
 """
 
 from __future__ import annotations
@@ -20,13 +21,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "AmbiguousName",
     "BuilderError",
-    "ContentError",
-    "MappingError",
     "Problem",
-    "RenderError",
+    "SearchError",
     "SiteBuildError",
-    "SourceError",
     "SourceLocation",
     "ValidationFailed",
 ]
@@ -74,23 +73,6 @@ class BuilderError(Exception):
     """Base class of every error the user can act on."""
 
 
-class SourceError(BuilderError):
-    """A problem at one location in a source file."""
-
-    def __init__(self, location: SourceLocation, message: str) -> None:
-        super().__init__(f"{location}: {message}")
-        self.location = location
-        self.message = message
-
-
-class ContentError(SourceError):
-    """A problem in a content/ Markdown file."""
-
-
-class MappingError(SourceError):
-    """A problem in a mappings/ YAML file."""
-
-
 class ValidationFailed(BuilderError):
     """The run found errors (or warnings, in strict mode); nothing was written."""
 
@@ -107,12 +89,27 @@ class ValidationFailed(BuilderError):
         self.strict = strict
 
 
-class RenderError(BuilderError):
-    """Generating the docs tree failed."""
-
-
 class SiteBuildError(BuilderError):
     """mkdocs failed or site/ could not be replaced; the previous site/ is untouched."""
+
+
+class SearchError(BuilderError):
+    """The query or a filter cannot be used (an unknown filter value, an empty query)."""
+
+
+class AmbiguousName(BuilderError, LookupError):
+    """A name matched no node, or several: ``candidates`` lists what the user may have meant."""
+
+    def __init__(self, name: str, candidates: list[tuple[str, str]]) -> None:
+        self.name = name
+        self.candidates = candidates
+        if candidates:
+            shown = "; ".join(f"{i} ({t})" for i, t in candidates[:10])
+            what = "matches several elements" if len(candidates) > 1 else "is unclear"
+            msg = f"{name!r} {what}: {shown}"
+        else:
+            msg = f"no element is called {name!r}"
+        super().__init__(msg)
 
 
 def _plural(n: int, word: str) -> str:

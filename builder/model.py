@@ -1,22 +1,32 @@
-"""The data model: frozen records read from content/ and mappings/. No I/O here."""
+"""The data model: frozen records read from content/, mappings/ and assessment/. No I/O here."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 
 from builder.errors import SourceLocation
 
 __all__ = [
+    "CRITERIA",
+    "DEFAULT_WEIGHTS",
     "INVERSE",
     "RELATIONS",
+    "Answers",
+    "Area",
     "Automation",
     "Corpus",
     "Decision",
+    "Estimates",
     "Guidance",
     "Link",
     "Mapping",
     "MappingFile",
+    "Option",
+    "Question",
+    "Questionnaire",
     "Section",
     "SubProcess",
     "TemplateField",
@@ -232,6 +242,112 @@ class Term:
     @property
     def is_acronym(self) -> bool:
         return self.expansion is not None
+
+
+# -----------------------------------------------------------------------------
+# The self-assessment questionnaire (assessment/questions.yaml) and an answers file
+
+#: What every assessment area is estimated on, each 1-5 where higher means "do this sooner".
+CRITERIA: tuple[str, ...] = ("risk", "cost", "time", "value")
+#: How much each criterion counts when the backlog is ranked, unless the answers say otherwise.
+DEFAULT_WEIGHTS: dict[str, float] = dict.fromkeys(CRITERIA, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Estimates:
+    """An area's estimates on the four :data:`CRITERIA`, each 1-5."""
+
+    risk: int
+    cost: int
+    time: int
+    value: int
+
+    def as_dict(self) -> dict[str, int]:
+        """Return the estimates by criterion, in :data:`CRITERIA` order."""
+        return {"risk": self.risk, "cost": self.cost, "time": self.time, "value": self.value}
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """An assessed area (a page of the portal) and its problem-opportunity statement."""
+
+    id: str
+    title: str
+    group: str
+    problem: str
+    opportunity: str
+    estimates: Estimates
+    source: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One answer to a question: what is true at one maturity level."""
+
+    level: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question about one area: one option per level, and the pages and tasks that help."""
+
+    id: str
+    area: str
+    text: str
+    options: tuple[Option, ...]
+    source: SourceLocation
+    pages: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Questionnaire:
+    """The questionnaire: the four levels in order, the areas and the questions."""
+
+    levels: tuple[str, ...]
+    areas: tuple[Area, ...]
+    questions: tuple[Question, ...]
+    source: SourceLocation
+
+    def area(self, area_id: str) -> Area:
+        """Return the area with id ``area_id``."""
+        return next(a for a in self.areas if a.id == area_id)
+
+    def questions_in(self, area_id: str) -> tuple[Question, ...]:
+        """Return the questions about one area, in file order."""
+        return tuple(q for q in self.questions if q.area == area_id)
+
+    def to_json(self) -> str:
+        """Return what the site's script needs (ids, areas, estimates) as script-safe JSON."""
+        data = {
+            "levels": list(self.levels),
+            "areas": [
+                {
+                    "id": a.id,
+                    "title": a.title,
+                    "group": a.group,
+                    "problem": a.problem,
+                    "opportunity": a.opportunity,
+                    "estimates": a.estimates.as_dict(),
+                }
+                for a in self.areas
+            ],
+            "questions": [
+                {"id": q.id, "area": q.area, "pages": list(q.pages), "tasks": list(q.tasks)}
+                for q in self.questions
+            ],
+        }
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """Answers by question id: a level position 1-4, or None when unanswered."""
+
+    values: MappingABC[str, int | None]
+    weights: MappingABC[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,13 +19,12 @@ from pathlib import Path
 
 import networkx as nx
 
-from builder.assessment import Questionnaire, load_questionnaire
 from builder.config import BuildConfig
 from builder.errors import Problem, SiteBuildError
 from builder.fsutil import clean_dir
 from builder.graph import build_graph
-from builder.load import load_content, load_glossary, load_mappings
-from builder.model import Corpus
+from builder.load import load_content, load_glossary, load_mappings, load_questionnaire
+from builder.model import Corpus, Questionnaire
 from builder.render.pages import render_docs
 from builder.search.store import content_hash, copy_to_site, index_dir, publish_generation
 from builder.search.worker import IndexWorker
@@ -84,25 +83,16 @@ def check(cfg: BuildConfig) -> CheckResult:
         corpus = Corpus.of(
             tuple(guidance), tuple(records), tuple(files), tuple(terms), frozenset(unreadable)
         )
+        # The questionnaire names pages, so it is read once their ids are known.
+        questionnaire, assessment_problems = load_questionnaire(cfg, corpus.by_id.keys())
     with _phase("graph", timings):
         G = build_graph(corpus)
     # Check everything at once, then stop once with every problem.
     with _phase("validate", timings):
-        questionnaire, assessment_problems = _load_questionnaire(cfg, corpus)
         loaded = [*problems, *mapping_problems, *glossary_problems, *assessment_problems]
         found = validate(corpus, G, loaded)
         raise_for_problems(found, cfg.strict)
     return CheckResult(corpus, G, found, timings, questionnaire)
-
-
-def _load_questionnaire(
-    cfg: BuildConfig, corpus: Corpus
-) -> tuple[Questionnaire | None, list[Problem]]:
-    if not cfg.assessment_file.is_file():
-        return None, []
-    return load_questionnaire(
-        cfg.assessment_file, cfg.relpath(cfg.assessment_file), set(corpus.by_id)
-    )
 
 
 def build(cfg: BuildConfig) -> BuildResult:

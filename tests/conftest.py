@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from collections.abc import Callable, Iterator
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from builder.config import BuildConfig
 from builder.load.schema import kind_spec
@@ -18,6 +20,18 @@ FILLER = (
     "Teams record what they change, check it against the plan, and tell the people affected "
     "before the work starts so that nothing surprises the service desk. "
 )
+
+
+def split_page(text: str) -> tuple[dict[str, Any], str]:
+    """Return the front matter (read with yaml) and the body of a content file."""
+    _, front, body = text.split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+def body_sections(body: str) -> dict[str, str]:
+    """Map each `##` heading of a page body to the text under it."""
+    parts = re.split(r"^## (.+)$", body, flags=re.MULTILINE)
+    return {parts[i].strip(): parts[i + 1] for i in range(1, len(parts), 2)}
 
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -113,6 +127,32 @@ def page(
     if not spec.sections and need:
         parts.append(f"## Notes\n\n{sentences}")
     return "\n".join(lines) + "\n\n" + "\n\n".join(parts) + "\n"
+
+
+#: A questionnaire for the minimal project: one area (a page of it), one question.
+QUESTIONNAIRE = textwrap.dedent(
+    """\
+    levels: [Basic, Standardized, Rationalized, Dynamic]
+    areas:
+      - id: alpha-incident
+        title: Incident handling
+        group: Sample
+        problem: Incidents take too long to fix.
+        opportunity: Faster fixes keep users working.
+        estimates: {risk: 4, cost: 3, time: 3, value: 4}
+    questions:
+      - id: q1
+        area: alpha-incident
+        text: How are incidents logged?
+        options:
+          - {level: Basic, text: Not at all.}
+          - {level: Standardized, text: In one tool.}
+          - {level: Rationalized, text: With categories and priorities.}
+          - {level: Dynamic, text: Automatically from monitoring.}
+        pages: [alpha-incident]
+        tasks: [task-fix-an-outage]
+    """
+)
 
 
 def minimal_files() -> dict[str, str]:

@@ -1,56 +1,42 @@
-"""Self-assessment: questionnaire checks, answers, scoring, backlog, waves, CLI."""
+"""Self-assessment: answers, scoring, backlog, waves, the blank answers file, the reports, CLI.
+
+Reading the questionnaire (its schema and every bad-input message) is in test_load_assessment.py.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from builder.assessment import (
-    Answers,
-    Questionnaire,
-    load_answers,
-    load_questionnaire,
-    parse_weights,
-    round2,
-    score,
-    template,
-)
+from builder.assessment import round2, score, template
 from builder.cli import cli
+from builder.config import BuildConfig
+from builder.errors import SourceLocation
+from builder.load.assessment import load_answers, load_questionnaire, parse_weights
+from builder.model import Answers, Area, Estimates, Option, Question, Questionnaire
+from builder.render.report import report_html, report_markdown
 
 REPO = Path(__file__).resolve().parent.parent
+LEVELS = ("Basic", "Standardized", "Rationalized", "Dynamic")
+HERE = SourceLocation("q.yaml", 1)
 
 
 def small() -> Questionnaire:
-    def q(qid: str, area: str) -> dict:
-        options = [
-            {"level": lvl, "text": lvl}
-            for lvl in ("Basic", "Standardized", "Rationalized", "Dynamic")
-        ]
-        return {
-            "id": qid,
-            "area": area,
-            "text": qid,
-            "options": options,
-            "pages": [area],
-            "tasks": [f"task-{qid}"],
-        }
+    def q(qid: str, area: str) -> Question:
+        options = tuple(Option(lvl, lvl) for lvl in LEVELS)
+        return Question(qid, area, qid, options, HERE, pages=(area,), tasks=(f"task-{qid}",))
 
     areas = (
-        {"id": "a", "title": "Alpha", "group": "G", "problem": "P1.", "opportunity": "O1.",
-         "estimates": {"risk": 5, "cost": 1, "time": 1, "value": 5}},
-        {"id": "b", "title": "Beta", "group": "G", "problem": "P2.", "opportunity": "O2.",
-         "estimates": {"risk": 1, "cost": 5, "time": 5, "value": 1}},
-        {"id": "c", "title": "Gamma", "group": "G", "problem": "P3.", "opportunity": "O3.",
-         "estimates": {"risk": 3, "cost": 3, "time": 3, "value": 3}},
-    )  # fmt: skip
-    return Questionnaire(
-        ("Basic", "Standardized", "Rationalized", "Dynamic"),
-        areas,
-        (q("a1", "a"), q("a2", "a"), q("b1", "b"), q("c1", "c")),
+        Area("a", "Alpha", "G", "P1.", "O1.", Estimates(risk=5, cost=1, time=1, value=5), HERE),
+        Area("b", "Beta", "G", "P2.", "O2.", Estimates(risk=1, cost=5, time=5, value=1), HERE),
+        Area("c", "Gamma", "G", "P3.", "O3.", Estimates(risk=3, cost=3, time=3, value=3), HERE),
     )
+    questions = (q("a1", "a"), q("a2", "a"), q("b1", "b"), q("c1", "c"))
+    return Questionnaire(LEVELS, areas, questions, HERE)
 
 
 def test_area_levels_are_the_whole_part_of_the_mean():
@@ -76,10 +62,9 @@ def test_backlog_priority_weights_and_order():
     assert (item.pages, item.tasks) == (("a",), ("task-a1", "task-a2"))
 
 
-def test_waves_of_three_per_quarter(tmp_path):
-    q = load_questionnaire(REPO / "assessment" / "questions.yaml", "q.yaml", _ids())[0]
-    assert q is not None
-    report = score(q, Answers(dict.fromkeys((x["id"] for x in q.questions), 1)))
+def test_waves_of_three_per_quarter(questionnaire):
+    q = questionnaire
+    report = score(q, Answers(dict.fromkeys((x.id for x in q.questions), 1)))
     assert len(report.backlog) == len(q.areas) == 21
     assert [len(w) for w in report.waves] == [3] * 7
     assert report.waves[0] == [b.area for b in report.backlog[:3]]
@@ -93,39 +78,22 @@ def _ids() -> set[str]:
     return {p.stem for p in (REPO / "content").rglob("*.md")}
 
 
-def test_questionnaire_in_the_repo_is_valid_and_large_enough():
-    q, problems = load_questionnaire(REPO / "assessment" / "questions.yaml", "q.yaml", _ids())
+@pytest.fixture(scope="module")
+def questionnaire() -> Questionnaire:
+    q, problems = load_questionnaire(BuildConfig.from_root(REPO), _ids())
     assert problems == []
     assert q is not None
+    return q
+
+
+def test_questionnaire_in_the_repo_is_valid_and_large_enough(questionnaire):
+    q = questionnaire
     assert len(q.questions) >= 60
-    assert {a["group"] for a in q.areas} == {
+    assert {a.group for a in q.areas} == {
         "Core IO capability",
         "MOF 4.0 service management function",
     }
-    per_area = {a["id"]: sum(1 for x in q.questions if x["area"] == a["id"]) for a in q.areas}
-    assert min(per_area.values()) >= 3
-
-
-def test_questionnaire_problems_name_the_line(tmp_path):
-    path = tmp_path / "q.yaml"
-    path.write_text(
-        "levels: [Basic, Standardized, Rationalized, Dynamic]\nareas:\n"
-        "  - {id: a, title: A, group: G, problem: p, opportunity: o, estimates: {risk: 9, cost: 1, time: 1, value: 1}}\n"
-        "questions:\n  - id: x\n    area: zz\n    text: t\n    options: []\n"
-    )
-    _, problems = load_questionnaire(path, "q.yaml", {"a"})
-    assert [str(p) for p in problems] == [
-        "q.yaml:3: 'estimates' needs risk, cost, time and value, each 1-5",
-        "q.yaml:5: question 'x' names unknown area 'zz'",
-        "q.yaml:5: question 'x' needs one option per level, in level order",
-    ]
-
-
-@pytest.fixture
-def questionnaire() -> Questionnaire:
-    q, _ = load_questionnaire(REPO / "assessment" / "questions.yaml", "q.yaml", _ids())
-    assert q is not None
-    return q
+    assert min(len(q.questions_in(a.id)) for a in q.areas) >= 3
 
 
 @pytest.mark.parametrize(
@@ -169,11 +137,11 @@ def test_missing_answers_are_unanswered_not_errors(tmp_path, questionnaire):
 def test_template_lists_every_question(questionnaire):
     text = template(questionnaire)
     assert text.count("\n  iam-") == sum(
-        1 for q in questionnaire.questions if q["id"].startswith("iam-")
+        1 for q in questionnaire.questions if q.id.startswith("iam-")
     )
     import yaml
 
-    assert set(yaml.safe_load(text)["answers"]) == {q["id"] for q in questionnaire.questions}
+    assert set(yaml.safe_load(text)["answers"]) == {q.id for q in questionnaire.questions}
 
 
 def test_cli_assess_report_and_json(tmp_path):
@@ -221,3 +189,50 @@ def test_cli_assess_template(tmp_path):
     )
     assert result.exit_code == 0
     assert out.read_text().startswith("# Self-assessment answers.")
+
+
+def test_markdown_report_of_a_small_questionnaire():
+    report = score(small(), Answers({"a1": 2, "a2": 2, "b1": 4, "c1": None}))
+    titles = {"a": "Alpha page", "task-a1": "Do a1"}
+    assert report_markdown(small(), report, titles) == (
+        "# Self-assessment report\n\n## Maturity by area\n\n"
+        "| Area | Group | Level | Score | Answered |\n|---|---|---|---|---|\n"
+        "| Alpha | G | Standardized | 2.00 | 2/2 |\n"
+        "| Beta | G | Dynamic | 4.00 | 1/1 |\n"
+        "| Gamma | G | - | not scored | 0/1 |\n\n"
+        "## Improvement backlog\n\n"
+        "Ranked by priority = (4 - score) x weighted estimate; "
+        "weights risk 1, cost 1, time 1, value 1.\n\n"
+        "1. **Alpha** (priority 6.00): Alpha is at the Standardized level (score 2.00 of 4). "
+        "Problem: P1. Opportunity: O1.\n"
+        "    - Read: Alpha page\n    - Do: Do a1, task-a2\n\n"
+        "## Service Improvement Program outline\n\n- Quarter 1: Alpha\n\n"
+        "## Unanswered (1)\n\nScored as unanswered: c1.\n"
+    )
+
+
+def test_markdown_report_when_no_area_is_weak():
+    report = score(small(), Answers({"a1": 4, "a2": 3, "b1": 4, "c1": 3}))
+    text = report_markdown(small(), report, {})
+    assert text.endswith(
+        "value 1.\n\nNo area is below the Rationalized level.\n\n"
+        "## Service Improvement Program outline\n\n"
+    )
+
+
+def test_html_report_is_escaped_standalone_and_styled():
+    base = small()
+    hostile = Area(
+        "a", "<script>alert(1)</script> & Co", "G", "P1.", "O1.", base.areas[0].estimates, HERE
+    )
+    questionnaire = Questionnaire(LEVELS, (hostile, *base.areas[1:]), base.questions, HERE)
+    report = score(questionnaire, Answers({"a1": 1, "a2": 2, "b1": 4, "c1": 3}))
+    html = report_html(questionnaire, report, {"task-a1": "Fix <b>it</b>"})
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
+    assert "Fix &lt;b&gt;it&lt;/b&gt;" in html
+    # One table row per area, one backlog entry per weak area; nothing loaded from anywhere.
+    assert html.count("<tr") == 1 + len(questionnaire.areas)
+    assert html.count("<li><strong>") == len(report.backlog) == 1
+    assert "prefers-color-scheme: dark" in html and "@media print" in html
+    assert not re.search(r"""(?:src|href)=|@import|url\(""", html)

@@ -9,41 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import REPO, minimal_files
+from conftest import QUESTIONNAIRE, REPO, minimal_files
 
 from builder.cli import cli
 from builder.config import BuildConfig
 from builder.pipeline import build
 
 CASES = yaml.safe_load((Path(__file__).parent / "bad_inputs" / "cases.yaml").read_text())
-QUESTIONS = textwrap.dedent(
-    """\
-    levels: [Basic, Standardized, Rationalized, Dynamic]
-    areas:
-      - id: alpha-incident
-        title: Incident handling
-        group: Sample
-        problem: Incidents take too long to fix.
-        opportunity: Faster fixes keep users working.
-        estimates: {risk: 4, cost: 3, time: 3, value: 4}
-    questions:
-      - id: q1
-        area: alpha-incident
-        text: How are incidents logged?
-        options:
-          - {level: Basic, text: Not at all.}
-          - {level: Standardized, text: In one tool.}
-          - {level: Rationalized, text: With categories and priorities.}
-          - {level: Dynamic, text: Automatically from monitoring.}
-        pages: [alpha-incident]
-    """
-)
 
 
 def digest(root: Path) -> dict[str, str]:
@@ -58,7 +35,7 @@ def digest(root: Path) -> dict[str, str]:
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The minimal project with a questionnaire, built once."""
     root = tmp_path_factory.mktemp("bad") / "base"
-    files = {**minimal_files(), "assessment/questions.yaml": QUESTIONS}
+    files = {**minimal_files(), "assessment/questions.yaml": QUESTIONNAIRE}
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text)

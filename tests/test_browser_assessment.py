@@ -10,7 +10,9 @@ import yaml
 from conftest import REPO, Offline
 from playwright.sync_api import expect
 
-from builder.assessment import load_answers, load_questionnaire, score
+from builder.assessment import score
+from builder.config import BuildConfig
+from builder.load.assessment import load_answers, load_questionnaire
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -72,9 +74,7 @@ def test_answers_survive_a_reload(site, offline):
 
 def test_site_and_cli_score_the_same_answers(site, offline):
     questionnaire, _ = load_questionnaire(
-        REPO / "assessment" / "questions.yaml",
-        "q",
-        {p.stem for p in (REPO / "content").rglob("*.md")},
+        BuildConfig.from_root(REPO), {p.stem for p in (REPO / "content").rglob("*.md")}
     )
     sample = REPO / "assessment" / "sample-answers.yaml"
     answers, problems = load_answers(sample, questionnaire)

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+from conftest import body_sections, split_page
 
 REPO = Path(__file__).resolve().parent.parent
 MOF4 = REPO / "content" / "mof4"
@@ -22,22 +22,10 @@ MIN_GOAL_ROWS = 3
 MIN_TERMS = 4
 
 
-def _split(text: str) -> tuple[dict[str, object], str]:
-    """Return the front matter and the body of a content file."""
-    _, front, body = text.split("---\n", 2)
-    return yaml.safe_load(front), body
-
-
-def _sections(body: str) -> dict[str, str]:
-    """Map each `##` heading of a body to the text under it."""
-    parts = re.split(r"^## (.+)$", body, flags=re.MULTILINE)
-    return {parts[i].strip(): parts[i + 1] for i in range(1, len(parts), 2)}
-
-
 def smf_page_gaps(text: str) -> list[str]:
     """List what an SMF page lacks of the MOF 4.0 minimums (empty when it has them all)."""
-    _, body = _split(text)
-    sections = _sections(body)
+    _, body = split_page(text)
+    sections = body_sections(body)
     gaps: list[str] = []
     if re.search(r"practical\s+reading", body):
         gaps.append("uses 'practical reading' instead of MOF's processes")
@@ -81,7 +69,7 @@ def smf_page_gaps(text: str) -> list[str]:
 def _smf_pages() -> list[Path]:
     pages = []
     for path in sorted(MOF4.glob("*.md")):
-        front, _ = _split(path.read_text(encoding="utf-8"))
+        front, _ = split_page(path.read_text(encoding="utf-8"))
         if front.get("kind") == "smf":
             pages.append(path)
     return pages

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "builder"
 
@@ -46,27 +49,94 @@ def stage_of(module: str) -> int:
     return STAGES[parts[1] if len(parts) > 1 else "__init__"]
 
 
+def imported(
+    tree: ast.Module, module: str, is_package: bool = False
+) -> Iterator[tuple[str, list[str]]]:
+    """Yield every builder module ``module`` imports, with the names it takes from it.
+
+    All three forms count: ``from builder.x import y``, ``import builder.x`` (also ``as y``)
+    and relative ``from .x import y``.
+    """
+    package = module.split(".") if is_package else module.split(".")[:-1]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "builder" or alias.name.startswith("builder."):
+                    yield alias.name, []
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            if target == "builder" or target.startswith("builder."):
+                yield target, [a.name for a in node.names]
+
+
+def wrong_imports(source: str, module: str, is_package: bool = False) -> list[str]:
+    """Return "a imports b" for every import in ``source`` (module ``module``) that points down."""
+    mine = STAGES["__init__"] if module == "builder" else stage_of(module)
+    wrong = []
+    for target, names in imported(ast.parse(source), module, is_package):
+        if target == "builder":
+            if names == ["__version__"]:
+                continue  # the version string only
+            theirs = STAGES["__init__"]
+        else:
+            theirs = stage_of(target)
+        if theirs > mine:
+            wrong.append(f"{module} imports {target}")
+    return wrong
+
+
+def module_name(path: Path) -> str:
+    name = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return name.removesuffix(".__init__")
+
+
 def test_imports_point_upstream():
     wrong = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        rel = path.relative_to(PACKAGE.parent).with_suffix("")
-        module = ".".join(rel.parts)
-        if module.endswith(".__init__") and module != "builder.__init__":
-            module = module.removesuffix(".__init__")
-        mine = stage_of(module) if module != "builder.__init__" else STAGES["__init__"]
-        for node in ast.walk(ast.parse(path.read_text())):
-            if (
-                isinstance(node, ast.ImportFrom)
-                and node.module
-                and node.module.startswith("builder")
-            ):
-                target = node.module
-                if target == "builder":
-                    theirs = STAGES["__init__"]
-                    if node.names[0].name == "__version__":
-                        continue  # the version string only
-                else:
-                    theirs = stage_of(target)
-                if theirs > mine:
-                    wrong.append(f"{module} imports {target}")
+        is_package = path.name == "__init__.py"
+        wrong.extend(wrong_imports(path.read_text(), module_name(path), is_package))
     assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from builder.pipeline import build",
+        "import builder.pipeline",
+        "import builder.pipeline as p",
+        "import json, builder.cli as c",
+        "from ..pipeline import build",
+        "from .. import pipeline",
+        "def f():\n    import builder.render.pages as pages\n",
+        "from builder import build",
+    ],
+)
+def test_every_form_of_import_is_caught(source):
+    found = wrong_imports(source, "builder.load.content")
+    assert len(found) == 1
+    assert found[0].startswith("builder.load.content imports builder")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import builder.errors as e",
+        "from . import schema",
+        "from .yamlutil import LineDict",
+        "from builder import __version__",
+        "import json",
+    ],
+)
+def test_upstream_imports_pass(source):
+    assert wrong_imports(source, "builder.load.content") == []
+
+
+def test_relative_imports_in_a_package_resolve_from_the_package():
+    assert wrong_imports("from .content import load_content", "builder.load", True) == []
+    assert wrong_imports("from ..cli import main", "builder.load", True) == [
+        "builder.load imports builder.cli"
+    ]

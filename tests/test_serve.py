@@ -6,9 +6,11 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
+from conftest import QUESTIONNAIRE
 
 pytestmark = pytest.mark.slow
 
@@ -16,6 +18,19 @@ pytestmark = pytest.mark.slow
 def fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.read().decode()
+
+
+def wait_for(url: str, text: str) -> None:
+    """Fetch ``url`` until it contains ``text`` (a page not yet built is a 404 meanwhile)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if text in fetch(url):
+                return
+        except urllib.error.HTTPError as e:
+            assert e.code == 404, e
+        assert time.monotonic() < deadline, f"no rebuild within 60 s: {text!r} not in {url}"
+        time.sleep(0.3)
 
 
 def test_serve_rebuilds_on_change(make_project):
@@ -51,10 +66,11 @@ def test_serve_rebuilds_on_change(make_project):
                     "title: Alpha Change Control", "title: Alpha Change Enablement"
                 )
             )
-            deadline = time.monotonic() + 60
-            while "Alpha Change Enablement" not in fetch(base + "alpha-change.html"):
-                assert time.monotonic() < deadline, "no rebuild within 60 s"
-                time.sleep(0.3)
+            wait_for(base + "alpha-change.html", "Alpha Change Enablement")
+            # assessment/ is watched too: a new questionnaire brings the self-assessment page.
+            (cfg.root / "assessment").mkdir()
+            (cfg.root / "assessment" / "questions.yaml").write_text(QUESTIONNAIRE)
+            wait_for(base + "assessment.html", "How are incidents logged?")
         finally:
             proc.terminate()
             proc.wait(timeout=10)

@@ -9,16 +9,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from builder.config import BuildConfig
 from builder.errors import Problem, SourceLocation, sort_problems
 from builder.load.anatomy import read_fields, read_subprocesses
 from builder.load.schema import FRONT_MATTER, check_fields
-from builder.load.yamlutil import LineDict, load_yaml, yaml_error_position
+from builder.load.yamlutil import LineDict, decode, parse_yaml
 from builder.model import Automation, Guidance, Link, Section
 
 __all__ = ["body_lines", "count_steps", "count_words", "load_content", "parse_guidance"]
@@ -62,14 +59,9 @@ def load_content(cfg: BuildConfig) -> tuple[list[Guidance], list[Problem], set[s
 
 def parse_guidance(raw: bytes, path: str) -> tuple[Guidance | None, list[Problem]]:
     """Parse one content file's bytes; ``path`` is used in messages only."""
-    problems: list[Problem] = []
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        msg = f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start}); save the file as UTF-8"
-        return None, [Problem(SourceLocation(path, line), "encoding", msg)]
-    text = text.removeprefix("\ufeff")
+    text, problems = decode(raw, path)
+    if text is None:
+        return None, problems
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         msg = "missing front matter: the file must start with a '---' line"
@@ -78,12 +70,9 @@ def parse_guidance(raw: bytes, path: str) -> tuple[Guidance | None, list[Problem
     if end is None:
         msg = "front matter is not closed: add a '---' line after it"
         return None, [Problem(SourceLocation(path, 1), "no-front-matter", msg)]
-    try:
-        data = load_yaml("\n".join(lines[1:end]), line_offset=1)
-    except yaml.YAMLError as e:
-        line, col, reason = yaml_error_position(e, line_offset=1)
-        msg = f"invalid front matter: {reason} (column {col})"
-        return None, [Problem(SourceLocation(path, line), "bad-yaml", msg)]
+    data, problems = parse_yaml("\n".join(lines[1:end]), path, line_offset=1, what="front matter")
+    if problems:
+        return None, problems
     if not isinstance(data, LineDict):
         msg = f"front matter must be a mapping of fields; got {type(data).__name__}"
         return None, [Problem(SourceLocation(path, 2), "bad-yaml", msg)]
@@ -227,8 +216,3 @@ def _strs(data: LineDict, key: str) -> tuple[str, ...]:
     if isinstance(value, list):
         return tuple(str(v) for v in value if isinstance(v, str))
     return ()
-
-
-def content_files(cfg: BuildConfig) -> list[Path]:
-    """Return the content files a build reads, in order."""
-    return sorted(cfg.content_dir.rglob("*.md")) if cfg.content_dir.is_dir() else []

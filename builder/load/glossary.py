@@ -6,12 +6,10 @@ search uses as a synonym.
 
 from __future__ import annotations
 
-import yaml
-
 from builder.config import BuildConfig
 from builder.errors import Problem, SourceLocation
 from builder.load.schema import Field, check_fields
-from builder.load.yamlutil import LineDict, load_yaml, yaml_error_position
+from builder.load.yamlutil import LineDict, read_yaml
 from builder.model import Term
 
 __all__ = ["GLOSSARY_FILE", "TERM_FIELDS", "load_glossary"]
@@ -40,25 +38,14 @@ def load_glossary(cfg: BuildConfig) -> tuple[list[Term], list[Problem]]:
 
 def parse_glossary(raw: bytes, path: str) -> tuple[list[Term], list[Problem]]:
     """Parse the glossary's bytes; ``path`` is used in messages only."""
-    try:
-        data = load_yaml(raw.decode("utf-8"))
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        msg = f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start}); save the file as UTF-8"
-        return [], [Problem(SourceLocation(path, line), "encoding", msg)]
-    except yaml.YAMLError as e:
-        line, col, reason = yaml_error_position(e)
-        return [], [
-            Problem(
-                SourceLocation(path, line), "bad-yaml", f"invalid YAML: {reason} (column {col})"
-            )
-        ]
+    data, problems = read_yaml(raw, path)
+    if problems:
+        return [], problems
     items = data.get("terms") if isinstance(data, LineDict) else None
     if not isinstance(items, list):
         msg = "the glossary must be a mapping with a 'terms' list"
         return [], [Problem(SourceLocation(path, 1), "bad-glossary", msg)]
     terms: list[Term] = []
-    problems: list[Problem] = []
     for index, item in enumerate(items):
         if not isinstance(item, LineDict):
             msg = f"terms[{index}] must be a mapping with term and definition; got {item!r}"

@@ -9,12 +9,10 @@ from __future__ import annotations
 import logging
 import re
 
-import yaml
-
 from builder.config import BuildConfig
 from builder.errors import Problem, SourceLocation
 from builder.load.schema import MAPPING_RECORD, check_fields
-from builder.load.yamlutil import LineDict, load_yaml, yaml_error_position
+from builder.load.yamlutil import LineDict, read_yaml
 from builder.model import Mapping, MappingFile
 
 __all__ = ["load_mappings", "parse_mapping_file"]
@@ -50,23 +48,13 @@ def parse_mapping_file(
     raw: bytes, path: str
 ) -> tuple[MappingFile | None, list[Mapping], list[Problem]]:
     """Parse one mappings file's bytes; ``path`` is used in messages only."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        msg = f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start}); save the file as UTF-8"
-        return None, [], [Problem(SourceLocation(path, line), "encoding", msg)]
-    try:
-        data = load_yaml(text)
-    except yaml.YAMLError as e:
-        line, col, reason = yaml_error_position(e)
-        msg = f"invalid YAML: {reason} (column {col})"
-        return None, [], [Problem(SourceLocation(path, line), "bad-yaml", msg)]
+    data, problems = read_yaml(raw, path)
+    if problems:
+        return None, [], problems
     start = SourceLocation(path, 1)
     if not isinstance(data, LineDict):
         msg = "a mappings file must be a mapping with 'frameworks' and 'records'"
         return None, [], [Problem(start, "bad-yaml", msg)]
-    problems: list[Problem] = []
     header = _header(data, path, problems)
     records: list[Mapping] = []
     raw_records = data.get("records")

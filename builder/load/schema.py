@@ -1,5 +1,7 @@
 """Declarative schemas: the field specs of front matter and mapping records, and the kinds.
 
+(The glossary's and the questionnaire's tables sit with their loaders, in the same terms.)
+
 A schema is a table of :class:`Field` specs; :func:`check_fields` turns a parsed YAML mapping
 into problems (missing, wrong type, bad choice, out of range, unknown key), each at the line of
 the key concerned.
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,7 @@ from builder.model import RELATIONS
 __all__ = [
     "DECISION",
     "FRONT_MATTER",
+    "ID_FIELD",
     "KINDS",
     "MAPPING_RECORD",
     "SUBPROCESS",
@@ -213,10 +216,17 @@ def kind_spec(kind: str, framework: str | None) -> KindSpec | None:
     return FRAMEWORK_KINDS.get((framework or "", kind)) or KINDS.get(kind)
 
 
-_ID = {"pattern": ID_PATTERN, "pattern_text": "lowercase letters, digits and single hyphens"}
+#: A required id: lowercase words joined by hyphens (file names and URLs are made of it).
+ID_FIELD = Field(
+    "id",
+    str,
+    required=True,
+    pattern=ID_PATTERN,
+    pattern_text="lowercase letters, digits and single hyphens",
+)
 
 FRONT_MATTER: tuple[Field, ...] = (
-    Field("id", str, required=True, **_ID),  # type: ignore[arg-type]
+    ID_FIELD,
     Field("kind", str, required=True, choices=tuple(KINDS)),
     Field("title", str, required=True),
     Field("summary", str, required=True),
@@ -250,7 +260,7 @@ FRONT_MATTER: tuple[Field, ...] = (
 
 #: One entry of ``subprocesses`` (a process's or function's sub-process, in flow order).
 SUBPROCESS: tuple[Field, ...] = (
-    Field("id", str, required=True, **_ID),  # type: ignore[arg-type]
+    ID_FIELD,
     Field("name", str, required=True),
     Field("objective", str, required=True),
     Field("activities", list, required=True, min=1),
@@ -340,6 +350,10 @@ def _check_value(spec: Field, value: Any, loc: SourceLocation) -> Iterator[Probl
         if not isinstance(value, dict):
             yield Problem(loc, "bad-type", f"{spec.name!r} must be a mapping; got {value!r}")
         return
+    if spec.type is dict:
+        if not isinstance(value, dict):
+            yield Problem(loc, "bad-type", f"{spec.name!r} must be a mapping; got {value!r}")
+        return
     if spec.type is int and (isinstance(value, bool) or not isinstance(value, int)):
         yield Problem(loc, "bad-type", f"{spec.name!r} must be an integer; got {value!r}")
         return
@@ -367,7 +381,7 @@ def _check_value(spec: Field, value: Any, loc: SourceLocation) -> Iterator[Probl
         )
 
 
-def did_you_mean(word: str, candidates: Sequence[str] | set[str]) -> str:
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return ``"; did you mean 'x'?"`` for the closest candidate, or ``""``.
 
     >>> did_you_mean("proces", ["process", "phase"])

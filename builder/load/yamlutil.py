@@ -1,4 +1,10 @@
-"""A YAML loader that remembers the line of every mapping and key."""
+"""Reading YAML sources: a loader that remembers the line of every mapping and key, and one
+reader that turns undecodable bytes and malformed YAML into ``path:line`` problems.
+
+Every loader (content front matter, mappings, glossary, questionnaire, answers) reads through
+:func:`read_yaml` (or :func:`decode` and :func:`parse_yaml` when, like front matter, the YAML
+is one part of the file), so that the same fault reads the same everywhere.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,9 @@ from typing import Any
 
 import yaml
 
-__all__ = ["LineDict", "load_yaml"]
+from builder.errors import Problem, SourceLocation
+
+__all__ = ["LineDict", "decode", "load_yaml", "parse_yaml", "read_yaml"]
 
 
 class LineDict(dict[Any, Any]):
@@ -76,6 +84,60 @@ def _load(loader_class: type[Any], text: str, line_offset: int) -> Any:
         return loader.get_single_data()
     finally:
         loader.dispose()
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """Decode a source file's bytes as UTF-8 (a leading byte-order mark is dropped).
+
+    Returns:
+        The text, or None and the problem at the line of the first bad byte.
+
+    >>> print(decode(b"a: 1\\nb: caf\\xe9\\n", "x.yaml")[1][0])
+    x.yaml:2: not valid UTF-8 (byte 0xe9 at offset 11); save the file as UTF-8
+    """
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff"), []
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        msg = f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start}); save the file as UTF-8"
+        return None, [Problem(SourceLocation(path, line), "encoding", msg)]
+
+
+def parse_yaml(
+    text: str, path: str, *, line_offset: int = 0, what: str = "YAML"
+) -> tuple[Any, list[Problem]]:
+    """Parse ``text`` with line numbers; a syntax error becomes one problem.
+
+    Args:
+        text: the YAML text.
+        path: the source path, for messages only.
+        line_offset: lines before ``text`` in its file (front matter starts on line 2).
+        what: what the text is, for the message: ``invalid {what}: {reason} (column N)``.
+
+    Returns:
+        The data (None for an empty text) and no problem, or None and the problem.
+
+    >>> print(parse_yaml("a: [1\\n", "x.yaml")[1][0])
+    x.yaml:2: invalid YAML: expected ',' or ']', but got '<stream end>' (column 1)
+    """
+    try:
+        return load_yaml(text, line_offset), []
+    except yaml.YAMLError as e:
+        line, col, reason = yaml_error_position(e, line_offset)
+        msg = f"invalid {what}: {reason} (column {col})"
+        return None, [Problem(SourceLocation(path, line), "bad-yaml", msg)]
+
+
+def read_yaml(raw: bytes, path: str, *, what: str = "YAML") -> tuple[Any, list[Problem]]:
+    """Decode and parse a whole YAML (or JSON) file's bytes: :func:`decode`, then :func:`parse_yaml`.
+
+    Returns:
+        The data and no problem, or None and the one problem that stopped the reading.
+    """
+    text, problems = decode(raw, path)
+    if text is None:
+        return None, problems
+    return parse_yaml(text, path, what=what)
 
 
 def yaml_error_position(exc: yaml.YAMLError, line_offset: int = 0) -> tuple[int, int, str]:

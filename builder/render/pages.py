@@ -13,7 +13,7 @@ import re
 import shutil
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,6 @@ from typing import Any
 import jinja2
 import networkx as nx
 
-from builder.assessment import Questionnaire
 from builder.fsutil import write_text
 from builder.graph import (
     AUTOMATES,
@@ -37,7 +36,7 @@ from builder.graph import (
     counterparts,
 )
 from builder.load.content import LINK, body_lines
-from builder.model import Corpus, Guidance, Term
+from builder.model import Corpus, Guidance, Questionnaire, Term
 from builder.render.anatomy import FORM_TEMPLATE, anatomy_context, form_context
 from builder.render.crosswalks import render_crosswalks
 from builder.render.diagrams import lifecycle_svg
@@ -53,6 +52,7 @@ from builder.render.maps import (
     stage_view,
     undirected,
 )
+from builder.render.templating import environment
 
 __all__ = ["NavItem", "RenderedDocs", "abbreviations_in", "kind_label", "render_docs"]
 
@@ -342,8 +342,8 @@ def _render_assessment(
 ) -> str:
     groups: dict[str, list[dict[str, Any]]] = {}
     for area in questionnaire.areas:
-        qs = [q for q in questionnaire.questions if q["area"] == area["id"]]
-        groups.setdefault(area["group"], []).append({**area, "questions": qs})
+        qs = questionnaire.questions_in(area.id)
+        groups.setdefault(area.group, []).append({**asdict(area), "questions": qs})
     titles = {n.id: n.title for n in corpus}
     steps = [
         ("cir", "Continuous Improvement Roadmap"),
@@ -837,14 +837,7 @@ def _cell(text: object) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("builder.render", "templates"),
-        autoescape=jinja2.select_autoescape(["html.j2"]),
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = environment()
     env.filters["md"] = _md
     env.filters["cell"] = _cell
     env.filters["tojson"] = lambda v: json.dumps(v, ensure_ascii=False)

@@ -21,7 +21,7 @@ from whoosh import index, spelling
 from whoosh import query as q
 
 from builder.config import BuildConfig
-from builder.errors import BuilderError
+from builder.errors import SearchError
 from builder.search.fields import TEXT_FIELDS, PhraseMatches, synonym_phrase_fields
 from builder.search.intent import TEMPLATE_WORDS, adjust, norm_words, read_intent
 from builder.search.matchers import CachedLengthsBM25F, KnownPhrase, ScoreArrayOr
@@ -55,10 +55,6 @@ _FILTER_FIELDS = {"framework": "framework", "kind": "kind", "role": "roles", "st
 MAX_QUERY = 500
 _PHRASE = re.compile(r'"([^"]+)"')
 _WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")
-
-
-class SearchError(BuilderError):
-    """The query or a filter cannot be used (an unknown filter value, an empty query)."""
 
 
 @dataclass(frozen=True, slots=True)
