@@ -1,5 +1,4 @@
 /* Small accessibility fixes on every page, applied once Material has set the page up:
- * - Material's search dialog gets an accessible name;
  * - each checklist box (disabled, for printing) is labelled with the text of its item;
  * - a table too wide for the screen (Material wraps it in a frame that scrolls sideways) can
  *   be scrolled from the keyboard: its frame takes focus and is named after the table.
@@ -7,9 +6,6 @@
 (function () {
   "use strict";
   function fix() {
-    document.querySelectorAll(".md-search[role='dialog']").forEach(function (dialog) {
-      if (!dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
-    });
     document.querySelectorAll(".task-list-item input[type='checkbox']").forEach(function (box) {
       if (box.hasAttribute("aria-label")) return;
       var item = box.closest(".task-list-item");
