@@ -14,6 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "builder"
 STAGES = {
     "errors": 0,
     "config": 0,
+    "jsontext": 0,
     "model": 1,
     "fsutil": 1,
     "search.store": 1,

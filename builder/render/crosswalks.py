@@ -19,7 +19,7 @@ from builder.alignment import (
     pair_files,
     pair_records,
 )
-from builder.model import Corpus, Guidance, Mapping
+from builder.model import RELATION_WORDS, Corpus, Guidance, Mapping
 
 __all__ = ["SYMBOLS", "coverage_chart", "crosswalk_csv", "render_crosswalks", "short_title"]
 
@@ -30,13 +30,6 @@ SYMBOLS = {
     "superset-of": "⊃",
     "intersects-with": "∩",
     "no-relation": "∅",
-}
-WORDS = {
-    "equal": "equal to",
-    "subset-of": "subset of",
-    "superset-of": "superset of",
-    "intersects-with": "intersects with",
-    "no-relation": "no relation to",
 }
 
 #: The same relations as verbs, for a sentence: "A intersects with B", "A is a subset of B".
@@ -70,7 +63,7 @@ def render_crosswalks(env: jinja2.Environment, corpus: Corpus) -> dict[str, str]
             "coverage": [
                 {"c": c, "title": corpus[c.framework].title} for c in coverage(corpus, a, b)
             ],
-            "symbols": [(SYMBOLS[k], WORDS[k]) for k in SYMBOLS],
+            "symbols": [(SYMBOLS[k], RELATION_WORDS[k]) for k in SYMBOLS],
             "weak": WEAK,
             "corner": f"{short_title(corpus[a])} ↓ / {short_title(corpus[b])} →",
         }
@@ -308,7 +301,7 @@ def _record_row(corpus: Corpus, r: Mapping) -> dict[str, Any]:
     return {
         "source": corpus[r.source],
         "target": corpus[r.target],
-        "relation": WORDS[r.relation],
+        "relation": RELATION_WORDS[r.relation],
         "symbol": SYMBOLS[r.relation],
         "strength": r.strength,
         "basis": r.basis,

@@ -35,8 +35,9 @@ from builder.graph import (
     TITLE,
     counterparts,
 )
+from builder.jsontext import script_json
 from builder.load.content import LINK, body_lines
-from builder.model import Corpus, Guidance, Questionnaire, Term
+from builder.model import RELATION_WORDS, Corpus, Guidance, Questionnaire, Term
 from builder.render.anatomy import FORM_TEMPLATE, anatomy_context, form_context
 from builder.render.crosswalks import render_crosswalks
 from builder.render.diagrams import lifecycle_svg
@@ -64,13 +65,6 @@ KIND_LABELS = {
     "review": "Management review",
     "case-study": "Case study",
     "maturity-level": "Maturity level",
-}
-RELATION_WORDS = {
-    "equal": "equal to",
-    "subset-of": "subset of",
-    "superset-of": "superset of",
-    "intersects-with": "intersects with",
-    "no-relation": "no relation to",
 }
 #: The vis-network build inside pyvis 0.3.2 that the maps use.
 VIS_VERSION = "vis-9.1.2"
@@ -414,7 +408,7 @@ def _render_assessment(
         levels=questionnaire.levels,
         count=len(questionnaire.questions),
         data=questionnaire.to_json(),
-        titles=json.dumps(titles, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c"),
+        titles=script_json(titles),
     )
 
 
