@@ -444,7 +444,7 @@ def search(
       portal search KEDB --kind process --json
       portal search backup --framework system-center
     """
-    from builder.search import search as run_search
+    from builder.search.engine import search as run_search
 
     cfg = BuildConfig.from_root(root)
     filters = {"framework": framework, "kind": kind, "role": role, "stage": stage}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 
 from builder.errors import SourceLocation
+from builder.jsontext import script_json
 
 __all__ = [
     "CRITERIA",
@@ -15,6 +15,7 @@ __all__ = [
     "INVERSE",
     "LOCAL",
     "RELATIONS",
+    "RELATION_WORDS",
     "STANDARD",
     "Answers",
     "Area",
@@ -45,6 +46,14 @@ INVERSE: dict[str, str] = {
     "no-relation": "no-relation",
 }
 RELATIONS: tuple[str, ...] = tuple(INVERSE)
+#: Each relation as words before a counterpart's name: "subset of Operations".
+RELATION_WORDS: dict[str, str] = {
+    "equal": "equal to",
+    "subset-of": "subset of",
+    "superset-of": "superset of",
+    "intersects-with": "intersects with",
+    "no-relation": "no relation to",
+}
 
 
 def _line_of(
@@ -383,8 +392,7 @@ class Questionnaire:
                 for q in self.questions
             ],
         }
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return script_json(data)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,12 +23,12 @@ from builder.config import BuildConfig
 from builder.errors import Problem, SiteBuildError
 from builder.fsutil import clean_dir
 from builder.graph import build_graph
-from builder.index_store import content_hash, index_dir, publish_generation
-from builder.indexer import IndexWorker
 from builder.load import load_content, load_glossary, load_mappings, load_questionnaire
 from builder.load.overlays import apply_overlays
 from builder.model import Corpus, Questionnaire
 from builder.render.pages import render_docs
+from builder.search.store import content_hash, copy_to_site, index_dir, publish_generation
+from builder.search.worker import IndexWorker
 from builder.site import (
     new_site_dir,
     preload_mkdocs,
@@ -144,6 +144,7 @@ def build(cfg: BuildConfig) -> BuildResult:
                 new_site = _build_site(cfg, config_file)
             with _phase("index wait", timings):
                 generation = worker.generation()
+            copy_to_site(generation, new_site)
             swap_site(new_site, cfg.site_dir)
         except BaseException:
             worker.cancel()

@@ -64,9 +64,11 @@ def test_crosswalk_pages_csv_and_gaps(checked):
     ]
     page = files["crosswalks/alpha-beta.md"]
     assert (
-        '<td class="pm-subset-of" title="Alpha Operation is subset of Beta Operate Phase (strength 8/10)'
-        in page
+        '<td class="pm-subset-of"><a href="#rec-alpha-operation--beta-operate" '
+        'title="Alpha Operation is a subset of Beta Operate Phase (strength 8/10)' in page
     )
+    assert '<span id="rec-alpha-operation--beta-operate"></span>[Alpha Operation]' in page
+    assert "- **Alpha Framework**: 1 of 2 elements" in page  # names, not ids
     assert "[download as CSV](alpha-beta.csv)" in page
     rows = list(csv.DictReader(io.StringIO(files["crosswalks/alpha-beta.csv"])))
     assert [(r["source"], r["relation"], r["target"], r["strength"]) for r in rows] == [

@@ -438,16 +438,16 @@ def test_search_results_never_run_labels(project, offline):
     cfg, _ = project
     offline.page.goto((cfg.site_dir / "index.html").as_uri())
     offline.page.keyboard.press("/")
-    offline.page.locator("input.md-search__input").press_sequentially("onerror", delay=30)
-    offline.page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
-    expect(offline.page.locator(".md-search-result")).to_contain_text("<img src=x")
+    offline.page.locator("#portal-search-input").press_sequentially("onerror", delay=30)
+    # The results for the whole word name the evil page, its title shown as text.
+    expect(offline.page.locator("#portal-search-listbox")).to_contain_text("<img src=x")
     assert offline.page.evaluate("window.__xss") is None
-    expect(offline.page.locator(".md-search-result img")).to_have_count(0)
+    expect(offline.page.locator(".portal-search img")).to_have_count(0)
     assert offline.blocked == []
 
 
 def test_cli_search_returns_labels_as_data(project):
-    from builder.search import search
+    from builder.search.engine import search
 
     cfg, _ = project
     hit = next(h for h in search(cfg, "onerror").hits if h.id == "alpha-evil")

@@ -42,7 +42,7 @@ def test_build_writes_every_page_and_the_search_index(built):
         assert (site / f"{node_id}.html").is_file(), node_id
     assert (site / "browse" / "kind-process.html").is_file()
     assert "url=alpha-change.html" in (site / "alpha-change-old.html").read_text()
-    index = (site / "search" / "search_index.js").read_text()
+    index = (site / "search" / "portal-search-index.js").read_text()
     assert "Alpha Incident Handling" in index
     assert set(result.timings) == {"load", "graph", "validate", "render", "site", "index wait"}
     assert set(result.worker_timings) == {"related", "index"}
@@ -58,7 +58,8 @@ def test_site_loads_nothing_from_the_network(built):
     ]
     assert offenders == []
     html = (cfg.site_dir / "index.html").read_text()
-    assert "assets/javascripts/iframe-worker-shim.js" in html
+    assert "assets/javascripts/portal-search.js" in html
+    assert sorted(p.name for p in (cfg.site_dir / "search").iterdir()) == ["portal-search-index.js"]
     assert "fonts.googleapis" not in html
 
 
@@ -135,7 +136,7 @@ def test_pages_get_related_guidance_that_they_do_not_already_link(built):
 
 
 def test_build_publishes_the_search_index(built):
-    from builder.index_store import IndexMeta, content_hash, current_generation, index_dir
+    from builder.search.store import IndexMeta, content_hash, current_generation, index_dir
 
     cfg, _ = built
     generation = current_generation(index_dir(cfg))
@@ -160,7 +161,7 @@ def test_preload_mkdocs_imports_what_the_config_names(tmp_path):
         "import sys; from pathlib import Path; from builder.site import preload_mkdocs; "
         "preload_mkdocs(Path('mkdocs.yml')); "
         "print(all(m in sys.modules for m in ('mkdocs.commands.build', "
-        "'material.plugins.search.plugin', 'pymdownx.superfences')))"
+        "'material.templates', 'pymdownx.superfences')))"
     )
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)

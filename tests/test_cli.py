@@ -77,7 +77,7 @@ def test_build_into_other_site_and_build_folders(make_project, tmp_path):
     args = ["-q", "build", "--root", str(cfg.root), "--site-dir", str(site)]
     result = run(*args, "--build-dir", str(work))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Built 31 pages from 10 nodes and 2 mappings in ")
+    assert result.output.startswith("Built 32 pages from 10 nodes and 2 mappings in ")
     assert "alongside, in a second process: related " in result.output
     assert (site / "alpha-change.html").is_file()
     assert (work / "docs" / "alpha-change.md").is_file()

@@ -15,8 +15,8 @@ import pytest
 
 from builder.config import BuildConfig
 from builder.errors import SiteBuildError
-from builder.index_store import current_generation, index_dir
 from builder.pipeline import build
+from builder.search.store import current_generation, index_dir
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +66,7 @@ def children_of(pid: int) -> list[int]:
 HELD_BUILD = """
 import sys, threading
 from pathlib import Path
-import builder.index, builder.pipeline
+import builder.search.index, builder.pipeline
 from builder.cli import main
 
 flags = Path(sys.argv[1])
@@ -83,7 +83,7 @@ def run_mkdocs_then_hold(config_file, site_dir):
     run_mkdocs(config_file, site_dir)
     hold("site-written")
 
-builder.index.write_index = write_index
+builder.search.index.write_index = write_index
 builder.pipeline.run_mkdocs = run_mkdocs_then_hold
 sys.argv = ["portal", "-q", "build", "--root", sys.argv[2]]
 main()
@@ -170,7 +170,7 @@ def test_an_index_that_cannot_be_written_fails_the_build_and_keeps_the_site(
         raise OSError(28, "No space left on device")
 
     # The worker is forked from this process, so it runs the patched function.
-    monkeypatch.setattr("builder.index.write_index", disk_full)
+    monkeypatch.setattr("builder.search.index.write_index", disk_full)
     with pytest.raises(SiteBuildError, match="search index could not be written: OSError"):
         build(cfg)
     assert digest(cfg.site_dir) == site_before

@@ -14,11 +14,14 @@ PACKAGE = Path(__file__).resolve().parent.parent / "builder"
 STAGES = {
     "errors": 0,
     "config": 0,
+    "jsontext": 0,
     "model": 1,
     "fsutil": 1,
-    "index_store": 1,
-    "scoring": 1,
-    "textutil": 1,
+    "search.store": 1,
+    "search.fields": 1,
+    "search.matchers": 1,
+    "search.text": 1,
+    "search.intent": 1,
     "linkcheck": 1,
     "load": 2,
     "graph": 3,
@@ -27,11 +30,13 @@ STAGES = {
     "alignment": 4,
     "export": 4,
     "render": 5,
-    "index": 5,
+    "search.index": 5,
+    "search.export": 5,
     "site": 6,
-    "indexer": 6,
+    "search.worker": 6,
     "pipeline": 7,
     "search": 8,
+    "search.engine": 8,
     "cli": 8,
     "__init__": 9,
     "__main__": 9,
@@ -40,6 +45,8 @@ STAGES = {
 
 def stage_of(module: str) -> int:
     parts = module.split(".")
+    if ".".join(parts[1:3]) in STAGES:  # a module of a package staged on its own
+        return STAGES[".".join(parts[1:3])]
     return STAGES[parts[1] if len(parts) > 1 else "__init__"]
 
 

@@ -64,7 +64,11 @@ def test_page_has_breadcrumb_counterparts_and_backlinks(make_project):
         in text
     )
     target = (render(make_project(minimal=True)) / "beta-support.md").read_text()
-    assert "## Referenced by\n\n- [Alpha Incident Handling](alpha-incident.md) (process)" in target
+    assert (
+        "## Referenced by\n\n"
+        '<details class="portal-related-group" open markdown>\n<summary>Processes (1)</summary>\n\n'
+        "- [Alpha Incident Handling](alpha-incident.md) (Alpha Framework)\n"
+    ) in target
 
 
 def test_derived_inverse_appears_on_the_other_side(make_project):
@@ -174,3 +178,44 @@ def test_find_your_role_learning_path_and_checklist_pages(make_project):
         "## Fix an outage\n\n[Full procedure](../task-fix-an-outage.md) · When: A service is down."
         in checklist
     )
+
+
+def test_related_lists_are_grouped_told_apart_and_collapsed_when_long(make_project):
+    files = {
+        "content/alpha/role.md": page(
+            "alpha-role-fixer", "role", "Fixer", framework="alpha", body="See [[alpha-change]]."
+        ),
+        "content/roles/role-fixer.md": page(
+            "role-fixer", "role", "Fixer", body="Works on [[alpha-change]]."
+        ),
+    }
+    for i in range(16):
+        files[f"content/guides/g{i:02}.md"] = page(
+            f"guide-{i:02}", "guide", f"Guide {i:02}", body="Read [[alpha-change]]."
+        )
+    text = (render(make_project(files, minimal=True)) / "alpha-change.md").read_text()
+    people = text[text.index("## Related roles and tasks") : text.index("## Referenced by")]
+    assert "<summary>IT pro roles (1)</summary>\n\n- [Fixer](role-fixer.md)\n" in people
+    assert (
+        "<summary>Framework roles (1)</summary>\n\n- [Fixer](alpha-role-fixer.md) (Alpha Framework)"
+        in people
+    )
+    backlinks = text[text.index("## Referenced by") :]
+    # Sixteen guides: past fifteen the group starts collapsed.
+    assert '<details class="portal-related-group" markdown>\n<summary>Guides (16)</summary>' in (
+        backlinks
+    )
+    assert backlinks.count("](guide-") == 16
+
+
+def test_role_page_links_its_checklists_and_learning_path(make_project):
+    text = (render(make_project(minimal=True)) / "role-fixer.md").read_text()
+    assert "[Print the checklists of these tasks](checklists/role-fixer.md)" in text
+    assert "[30-day learning path](learning/role-fixer.md)" in text
+
+
+def test_not_found_page_links_relatively(make_project):
+    text = (render(make_project(minimal=True)) / "404.md").read_text()
+    assert "[Start from the home page](index.md)" in text
+    assert "[Find your role](roles.md)" in text
+    assert "](/" not in text

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builder.cli import cli
-from builder.index_store import current_generation, index_dir, publish_generation
-from builder.search import SearchError, build_query, clean_query, ensure_index, search
+from builder.search.engine import SearchError, build_query, clean_query, ensure_index, search
+from builder.search.store import current_generation, index_dir, publish_generation
 
 GLOSSARY = """\
 terms:
@@ -87,8 +87,12 @@ def test_fuzzy_query_matches_near_spellings(cfg):
 
     generation, meta, _ = ensure_index(cfg)
     ix = index.open_dir(str(generation))
-    query = build_query(ix.schema, "restor2 databses", meta.synonyms, fuzzy=True)
     with ix.searcher() as s:
+        fields = ("title", "aliases", "summary", "body")
+        lexicons = {f: [t.decode() for t in s.reader().lexicon(f)] for f in fields}
+        assert build_query(ix.schema, "restor2 databses", meta.synonyms) is not None
+        assert not s.search(build_query(ix.schema, "restor2 databses", meta.synonyms))
+        query = build_query(ix.schema, "restor2 databses", meta.synonyms, lexicons=lexicons)
         assert next(h["id"] for h in s.search(query)) == "beta-backup"
 
 
@@ -227,9 +231,9 @@ def test_field_query_is_what_whoosh_query_parser_makes(text):
     from whoosh import qparser
     from whoosh import query as wq
 
-    from builder.index import SCHEMA
-    from builder.scoring import TEXT_FIELDS
-    from builder.search import field_query
+    from builder.search.engine import field_query
+    from builder.search.fields import TEXT_FIELDS
+    from builder.search.index import SCHEMA
 
     parser = qparser.MultifieldParser(
         list(TEXT_FIELDS), SCHEMA, fieldboosts=TEXT_FIELDS, group=qparser.OrGroup
@@ -243,7 +247,7 @@ def test_field_query_is_what_whoosh_query_parser_makes(text):
 
 
 def test_spell_corrector_prefers_fewest_edits_then_frequency():
-    from builder.search import SpellCorrector
+    from builder.search.engine import SpellCorrector
 
     c = SpellCorrector.from_words({"agreement": 3, "agreements": 40, "service": 5, "serve": 50})
     assert c.suggest("agreemnt", limit=1) == ["agreement"]  # one edit beats a frequent two
@@ -261,8 +265,8 @@ def test_related_pages_are_whooshs_more_like_this(cfg):
     the pages it picks must be those of more_like on the full search index."""
     from whoosh import index as wix
 
-    from builder.index import RELATED, find_related, plain_text, write_index
     from builder.pipeline import check
+    from builder.search.index import RELATED, find_related, plain_text, write_index
 
     checked = check(cfg)
     corpus, G = checked.corpus, checked.graph
@@ -282,42 +286,6 @@ def test_related_pages_are_whooshs_more_like_this(cfg):
 
 @pytest.mark.parametrize(
     "text",
-    ["CAB", "change advisory board", "restore nightly backup databases", "KEDB workaround"],
-)
-def test_fast_scoring_returns_whooshs_hits_and_scores(cfg, text):
-    """ScoreArrayOr, CachedLengthsBM25F and the synonym phrases matched at index time are
-    speed-ups only: whoosh's stock OR, Phrase and BM25F must rank the same pages with the
-    same scores."""
-    from whoosh import index as wix
-    from whoosh import query as wq
-
-    from builder.index_store import read_phrases
-    from builder.scoring import CachedLengthsBM25F, KnownPhrase
-
-    generation, meta, _ = ensure_index(cfg)
-    ix = wix.open_dir(str(generation))
-    phrases = read_phrases(generation)
-    fast = build_query(ix.schema, clean_query(text), meta.synonyms, phrases=phrases)
-    known = [leaf for leaf in fast.leaves() if isinstance(leaf, KnownPhrase)]
-
-    def stock(query):
-        if isinstance(query, wq.Or):
-            return wq.Or([stock(sub) for sub in query.subqueries], boost=query.boost)
-        if isinstance(query, KnownPhrase):
-            return wq.Phrase(query.fieldname, query.words, slop=1, boost=query.boost)
-        return query
-
-    with ix.searcher() as plain, ix.searcher(weighting=CachedLengthsBM25F()) as ours:
-        expected = [(h["id"], h.score) for h in plain.search(stock(fast), limit=None)]
-        got = [(h["id"], h.score) for h in ours.search(fast, limit=None, optimize=False)]
-    assert expected, "the query matched nothing: the comparison proves nothing"
-    assert got == expected
-    # "CAB" and "KEDB" expand to phrases that were matched when the index was written.
-    assert bool(known) == (text in ("CAB", "KEDB workaround"))
-
-
-@pytest.mark.parametrize(
-    "text",
     [
         "The CAB meets every Tuesday to weigh each request.",
         "Restoring databases: e.g. 3.5 hours, i.e. the RTO; don't re-run it!",
@@ -327,6 +295,6 @@ def test_fast_scoring_returns_whooshs_hits_and_scores(cfg, text):
     ],
 )
 def test_related_index_terms_are_the_search_analyzers(text):
-    from builder.index import _STEM, BodyTerms
+    from builder.search.index import _STEM, BodyTerms
 
     assert [t.text for t in BodyTerms()(text)] == [t.text for t in _STEM(text)]

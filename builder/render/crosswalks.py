@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from typing import Any
 
 import jinja2
@@ -18,9 +19,9 @@ from builder.alignment import (
     pair_files,
     pair_records,
 )
-from builder.model import Corpus, Guidance, Mapping
+from builder.model import RELATION_WORDS, Corpus, Guidance, Mapping
 
-__all__ = ["SYMBOLS", "coverage_chart", "crosswalk_csv", "render_crosswalks"]
+__all__ = ["SYMBOLS", "coverage_chart", "crosswalk_csv", "render_crosswalks", "short_title"]
 
 #: How a matrix cell shows each relation, read "row RELATION column".
 SYMBOLS = {
@@ -30,12 +31,14 @@ SYMBOLS = {
     "intersects-with": "∩",
     "no-relation": "∅",
 }
-WORDS = {
-    "equal": "equal to",
-    "subset-of": "subset of",
-    "superset-of": "superset of",
+
+#: The same relations as verbs, for a sentence: "A intersects with B", "A is a subset of B".
+_VERBS = {
+    "equal": "is equal to",
+    "subset-of": "is a subset of",
+    "superset-of": "is a superset of",
     "intersects-with": "intersects with",
-    "no-relation": "no relation to",
+    "no-relation": "has no relation to",
 }
 
 
@@ -54,10 +57,15 @@ def render_crosswalks(env: jinja2.Environment, corpus: Corpus) -> dict[str, str]
             "b": corpus[b],
             "slug": slug,
             "editions": editions,
-            "records": [_record_row(corpus, r) for r in _reading_order(corpus, records)],
+            "records": _record_rows(corpus, _reading_order(corpus, records)),
             "matrices": _matrices(corpus, records, a, b),
-            "coverage": coverage(corpus, a, b),
-            "symbols": [(SYMBOLS[k], WORDS[k]) for k in SYMBOLS],
+            # Readers see framework names, not ids ("ITIL v3", not "itil").
+            "coverage": [
+                {"c": c, "title": corpus[c.framework].title} for c in coverage(corpus, a, b)
+            ],
+            "symbols": [(SYMBOLS[k], RELATION_WORDS[k]) for k in SYMBOLS],
+            "weak": WEAK,
+            "corner": f"{short_title(corpus[a])} ↓ / {short_title(corpus[b])} →",
         }
         files[f"crosswalks/{slug}.md"] = env.get_template("crosswalk.md.j2").render(**context)
         files[f"crosswalks/{slug}.csv"] = crosswalk_csv(corpus, records)
@@ -72,7 +80,7 @@ def render_crosswalks(env: jinja2.Environment, corpus: Corpus) -> dict[str, str]
                 }
             )
         files[f"crosswalks/{slug}-gaps.md"] = env.get_template("gaps.md.j2").render(
-            **context, sides=sides, weak=WEAK
+            **context, sides=sides
         )
     return files
 
@@ -162,6 +170,38 @@ def coverage_chart(rows: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
+#: Words that end many titles of a framework and tell its elements apart by nothing.
+_GENERIC_ENDING = re.compile(r"\s+(?:Phase|Layer|Discipline|Accountability|SMF|milestone)$")
+#: An acronym alias such as "GRC", "BITA" or "MOF 4.0".
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9/&]{1,5}(?: \d+(?:\.\d+)?)?$")
+#: Labels longer than this are replaced by an acronym alias where there is one.
+SHORT = 16
+
+
+def short_title(node: Guidance) -> str:
+    """Return a short column label for ``node``; the full title goes in its tooltip.
+
+    >>> from builder.errors import SourceLocation
+    >>> def n(title, *aliases):
+    ...     return Guidance("x", "smf", title, "", SourceLocation("x.md"), aliases=aliases)
+    >>> short_title(n("Operational Health Management Review"))
+    'Operational Health MR'
+    >>> short_title(n("Program Management (advocacy group)")), short_title(n("Plan Phase"))
+    ('Program Management', 'Plan')
+    >>> short_title(n("Service Monitoring and Control", "SMC")), short_title(n("Envision", "E"))
+    ('SMC', 'Envision')
+    >>> short_title(n("Microsoft Operations Framework 4.0", "MOF", "MOF 4.0", "Project Hana"))
+    'MOF 4.0'
+    """
+    label = re.sub(r"\s*\([^)]*\)", "", node.title).strip() or node.title
+    label = re.sub(r"\bManagement Review$", "MR", label)
+    label = _GENERIC_ENDING.sub("", label) or label
+    acronyms = sorted((a for a in node.aliases if _ACRONYM.match(a)), key=lambda a: (-len(a), a))
+    if len(label) > SHORT and acronyms:
+        return acronyms[0]
+    return label
+
+
 # -----------------------------------------------------------------------------
 
 
@@ -180,7 +220,9 @@ def _matrices(corpus: Corpus, records: list[Mapping], a: str, b: str) -> list[di
         matrices.append(
             {
                 "title": title,
-                "columns": [{"id": c.id, "title": c.title} for c in columns],
+                "columns": [
+                    {"id": c.id, "title": c.title, "short": short_title(c)} for c in columns
+                ],
                 "rows": [
                     {
                         "id": r.id,
@@ -230,20 +272,36 @@ def _cell(record: Mapping | None, row: Guidance, column: Guidance) -> dict[str, 
     if record is None:
         return None
     return {
+        "anchor": _anchor(row.id, column.id),
         "symbol": SYMBOLS[record.relation],
         "strength": record.strength if record.relation != "no-relation" else "",
         "relation": record.relation,
-        "tip": f"{row.title} is {WORDS[record.relation]} {column.title}"
+        "tip": f"{row.title} {_VERBS[record.relation]} {column.title}"
         + (f" (strength {record.strength}/10)" if record.relation != "no-relation" else "")
         + f": {record.rationale}",
     }
+
+
+def _anchor(a: str, b: str) -> str:
+    """The id of a record's row in the list, the same whichever way the record is read."""
+    return "rec-" + "--".join(sorted((a, b)))
+
+
+def _record_rows(corpus: Corpus, records: list[Mapping]) -> list[dict[str, Any]]:
+    """The rows of the list; the first record of each pair carries the anchor a cell links to."""
+    rows, anchored = [], set()
+    for r in records:
+        anchor = _anchor(r.source, r.target)
+        rows.append({**_record_row(corpus, r), "anchor": "" if anchor in anchored else anchor})
+        anchored.add(anchor)
+    return rows
 
 
 def _record_row(corpus: Corpus, r: Mapping) -> dict[str, Any]:
     return {
         "source": corpus[r.source],
         "target": corpus[r.target],
-        "relation": WORDS[r.relation],
+        "relation": RELATION_WORDS[r.relation],
         "symbol": SYMBOLS[r.relation],
         "strength": r.strength,
         "basis": r.basis,

@@ -10,7 +10,6 @@ tooltips reach the browser as JSON data and are set as text, never as HTML.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +33,7 @@ from builder.graph import (
     TITLE,
     USES,
 )
+from builder.jsontext import script_json
 from builder.model import Corpus
 from builder.render.maplayout import Block, Layout, barycentre_order, blocks_layout, columns_layout
 from builder.render.mapstyle import (
@@ -429,8 +429,7 @@ def map_json(view: MapView) -> str:
         "prefix": view.prefix,
         "current": view.current,
     }
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return script_json(data)
 
 
 def map_page_context(view: MapView) -> dict[str, Any]:

@@ -35,8 +35,9 @@ from builder.graph import (
     TITLE,
     counterparts,
 )
+from builder.jsontext import script_json
 from builder.load.content import LINK, body_lines
-from builder.model import Corpus, Guidance, Questionnaire, Term
+from builder.model import RELATION_WORDS, Corpus, Guidance, Questionnaire, Term
 from builder.render.anatomy import FORM_TEMPLATE, anatomy_context, form_context
 from builder.render.crosswalks import render_crosswalks
 from builder.render.diagrams import lifecycle_svg
@@ -51,6 +52,7 @@ from builder.render.maps import (
     undirected,
 )
 from builder.render.overlay import overlay_body
+from builder.render.relevance import Relevance
 from builder.render.templating import environment
 
 __all__ = ["NavItem", "RenderedDocs", "abbreviations_in", "kind_label", "render_docs"]
@@ -64,13 +66,6 @@ KIND_LABELS = {
     "review": "Management review",
     "case-study": "Case study",
     "maturity-level": "Maturity level",
-}
-RELATION_WORDS = {
-    "equal": "equal to",
-    "subset-of": "subset of",
-    "superset-of": "superset of",
-    "intersects-with": "intersects with",
-    "no-relation": "no relation to",
 }
 #: The vis-network build inside pyvis 0.3.2 that the maps use.
 VIS_VERSION = "vis-9.1.2"
@@ -144,6 +139,16 @@ def render_docs(
         pages.append("glossary.md")
     write_text(docs_dir / "index.md", _render_home(env, corpus, G, questionnaire is not None))
     pages.append("index.md")
+    # A docs page named 404 replaces the theme's, which links its assets from the server root
+    # ("/assets/...") and so loads unstyled from disk; this one links them relatively.
+    write_text(
+        docs_dir / "404.md",
+        env.get_template("404.md.j2").render(
+            roles=any(n.kind == "role" and not n.framework for n in corpus),
+            glossary=bool(corpus.glossary),
+        ),
+    )
+    pages.append("404.md")
     _copy_assets(docs_dir / "assets")
     for node in sorted(corpus, key=lambda n: n.id):
         for old in node.former_ids:
@@ -164,9 +169,12 @@ def render_docs(
         )
         for node in sorted(corpus, key=lambda n: n.id)
     }
+    # Only candidates close enough in what they say are shown (see builder/render/relevance.py).
+    relevance = Relevance(corpus)
     similar_ids = (related() if callable(related) else related) or {}
     for node_id, text in texts.items():
-        similar = [corpus[i] for i in similar_ids.get(node_id, []) if i in corpus]
+        candidates = [i for i in similar_ids.get(node_id, []) if i in corpus]
+        similar = [corpus[i] for i in relevance.above(node_id, candidates)]
         section = _render_similar(env, corpus, similar)
         write_text(docs_dir / f"{node_id}.md", text.replace(SIMILAR_SLOT, section, 1))
         pages.append(f"{node_id}.md")
@@ -274,9 +282,50 @@ def _render_node(
         body=body,
         children=children_of(corpus, G, node.id),
         counterparts=rows,
-        people=[n for n in neighbours if n.kind in PEOPLE_KINDS],
-        backlinks=[b for b in backlinks if b.kind not in PEOPLE_KINDS],
+        related=[
+            section
+            for section in (
+                _related_section(
+                    corpus,
+                    node,
+                    "Related roles and tasks",
+                    [n for n in neighbours if n.kind in PEOPLE_KINDS],
+                ),
+                _related_section(
+                    corpus,
+                    node,
+                    "Referenced by",
+                    [b for b in backlinks if b.kind not in PEOPLE_KINDS],
+                ),
+            )
+            if section["groups"]
+        ],
+        collapse=COLLAPSE,
     )
+
+
+#: A group of related pages longer than this starts collapsed.
+COLLAPSE = 15
+
+
+def _related_section(
+    corpus: Corpus, node: Guidance, title: str, members: list[Guidance]
+) -> dict[str, Any]:
+    """A list of related pages grouped by kind; a persona is told apart from a framework role
+    of the same name, and a page of another framework says which one."""
+    groups: dict[str, list[dict[str, str]]] = {}
+    for m in sorted(set(members), key=_title_key):
+        if m.kind == "role":
+            label = "Framework roles" if m.framework else "IT pro roles"
+        else:
+            label = kind_label(m.kind, plural=True)
+        note = _framework_title(corpus, m.framework) if m.framework else ""
+        if m.framework == node.framework and m.kind != "role":
+            note = ""
+        groups.setdefault(label, []).append({"id": m.id, "title": m.title, "note": note})
+    order = ["IT pro roles", "Framework roles", kind_label("task", plural=True)]
+    ranked = sorted(groups, key=lambda g: (order.index(g) if g in order else len(order), g))
+    return {"title": title, "groups": [{"label": g, "items": groups[g]} for g in ranked]}
 
 
 def _extra_facts(corpus: Corpus, node: Guidance) -> list[tuple[str, str]]:
@@ -360,7 +409,7 @@ def _render_assessment(
         levels=questionnaire.levels,
         count=len(questionnaire.questions),
         data=questionnaire.to_json(),
-        titles=json.dumps(titles, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c"),
+        titles=script_json(titles),
     )
 
 

@@ -22,7 +22,10 @@ from whoosh import query as q
 
 from builder.config import BuildConfig
 from builder.errors import SearchError
-from builder.index_store import (
+from builder.search.fields import TEXT_FIELDS, PhraseMatches, synonym_phrase_fields
+from builder.search.intent import TEMPLATE_WORDS, adjust, norm_words, read_intent
+from builder.search.matchers import CachedLengthsBM25F, KnownPhrase, ScoreArrayOr
+from builder.search.store import (
     IndexMeta,
     content_hash,
     current_generation,
@@ -30,15 +33,10 @@ from builder.index_store import (
     publish_generation,
     read_phrases,
 )
-from builder.scoring import (
-    TEXT_FIELDS,
-    CachedLengthsBM25F,
-    KnownPhrase,
-    PhraseMatches,
-    ScoreArrayOr,
-    synonym_phrase_fields,
+from builder.search.store import (
+    read_intent as read_intent_file,
 )
-from builder.textutil import sentence_bounds
+from builder.search.text import sentence_bounds
 
 __all__ = [
     "FILTERS",
@@ -108,8 +106,8 @@ def ensure_index(cfg: BuildConfig) -> tuple[Path, IndexMeta, bool]:
             return generation, meta, False
     log.info("the search index is missing or older than the content; rebuilding it")
     # Imported here: the whole pipeline is only needed when the index must be rebuilt.
-    from builder.index import write_index
     from builder.pipeline import check
+    from builder.search.index import write_index
 
     checked = check(cfg)
     generation = write_index(checked.corpus, checked.graph, search_dir, digest)
@@ -162,12 +160,24 @@ class SearchEngine:
         """The synonym phrases matched when the index was written (read on first use)."""
         return read_phrases(self.generation)
 
+    @functools.cached_property
+    def pages(self) -> _Pages:
+        """Each page's framework, names and alignments, by document number."""
+        return _Pages(read_intent_file(self.generation))
+
+    @functools.cached_property
+    def lexicons(self) -> dict[str, list[str]]:
+        """Every term of each text field, in order (for the fuzzy retry)."""
+        reader = self.searcher.reader()
+        return {f: [t.decode("utf-8") for t in reader.lexicon(f)] for f in TEXT_FIELDS}
+
     def _query(self, text: str, *, fuzzy: bool = False) -> q.Query | None:
         """The query for cleaned ``text``; the stored synonym phrases are read only when it
         has a synonym (a query without one does not pay for reading them)."""
         synonyms = self.meta.synonyms
         known = self.phrases if synonyms_in(text, synonyms) else None
-        return build_query(self.schema, text, synonyms, fuzzy=fuzzy, phrases=known)
+        lexicons = self.lexicons if fuzzy else None
+        return build_query(self.schema, text, synonyms, lexicons=lexicons, phrases=known)
 
     def __enter__(self) -> SearchEngine:
         return self
@@ -187,34 +197,65 @@ class SearchEngine:
             msg = "empty query: give one or more words to search for"
             raise SearchError(msg)
         restrict = _filter_query(filters or {}, self.meta)
-        synonyms, searcher = self.meta.synonyms, self.searcher
-        main = self._query(cleaned)
-        if main is None:
+        allowed = None if restrict is None else set(self.searcher.docs_for_query(restrict))
+        if self._query(cleaned) is None:
             msg = f"no searchable words in {cleaned!r} (only common words like 'the' or 'how')"
             raise SearchError(msg)
-        did_you_mean = _correction(searcher, self.corrector, cleaned, self.vocabulary)
-        # Misspelt words match nothing, so the corrected query is the better one to run.
-        query = self._query(did_you_mean) if did_you_mean else None
-        pool = max(limit, RERANK_POOL)
-        # optimize=False: whoosh's block-quality skipping rescans the whole score array for every
-        # hit; on an index this size the plain scan returns the same hits in less time.
-        run = functools.partial(searcher.search, limit=pool, filter=restrict, optimize=False)
-        results = run(query or main)
+        did_you_mean = _correction(self.searcher, self.corrector, cleaned, self.vocabulary)
+        # Misspelt words match nothing, so the corrected query is the better one to run; then
+        # the words as typed; then each word of four letters or more one edit away.
+        scores: dict[int, float] = {}
         fuzzy = False
-        if not results.scored_length() and query is not None:
-            results = run(main)
-        if not results.scored_length():
-            retry = self._query(cleaned, fuzzy=True)
-            if retry is not None:
-                results = run(retry)
-                fuzzy = True
-        # Not list(results): len() of whoosh Results counts every match, a second search.
-        ranked = _rerank(results[: results.scored_length()], cleaned)[:limit]
-        found = [alt.lstrip("^") for alt in synonyms_in(cleaned, synonyms)]
+        for attempt, fuzzy in ((did_you_mean, False), (cleaned, False), (cleaned, True)):
+            if attempt is not None:
+                scores = self._scores(attempt, allowed, fuzzy=fuzzy)
+                if scores:
+                    break
+        # Best first, ties to the earlier page, as whoosh's collector orders them.
+        pool = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        ranked = _rerank(pool[: max(limit, RERANK_POOL)], self.pages.kinds, cleaned)[:limit]
+        found = [alt.lstrip("^") for alt in synonyms_in(cleaned, self.meta.synonyms)]
         words = " ".join([did_you_mean or cleaned, *found])
         marker = _marker({t.text for t in self.analyzer(words)})
-        hits = [_hit(h, marker) for h in ranked]
+        stored = self.searcher.stored_fields
+        hits = [_hit(stored(d), score, marker) for d, score in ranked]
         return SearchResult(cleaned, hits, did_you_mean, fuzzy and bool(hits), self.rebuilt)
+
+    def _scores(self, text: str, allowed: set[int] | None, *, fuzzy: bool) -> dict[int, float]:
+        """Every matching page's final score for ``text`` (see :mod:`builder.search.intent`)."""
+        pages = self.pages
+        intent = read_intent(text, pages.names)
+        query = self._query(" ".join(intent.words) if intent else text, fuzzy=fuzzy)
+        if query is None:
+            return {}
+        # optimize=False: whoosh's block-quality skipping rescans the whole score array for
+        # every hit; on an index this size the plain scan returns the same hits in less time.
+        results = self.searcher.search(query, limit=None, optimize=False)
+        base = {docnum: score for score, docnum in results.top_n}
+        words = norm_words(text)
+        exact = pages.exact.get(" ".join(words), [])
+        templates = [] if TEMPLATE_WORDS.intersection(words) else pages.templates
+        final = adjust(base, intent, pages.frameworks, pages.counterparts, exact, templates)
+        if allowed is None:
+            return final
+        return {d: score for d, score in final.items() if d in allowed}
+
+
+class _Pages:
+    """What the intent step reads about each page, by document number (pages in id order)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        ids = sorted(data["frameworks"])
+        number = {page: d for d, page in enumerate(ids)}
+        self.names: dict[str, str] = data["names"]
+        self.frameworks = [data["frameworks"][page] for page in ids]
+        self.kinds = [data["kinds"][page] for page in ids]
+        self.templates = [d for d, kind in enumerate(self.kinds) if kind == "template"]
+        self.counterparts: dict[int, list[tuple[int, int]]] = {}
+        for page, other, strength in data["counterparts"]:
+            if page in number and other in number:
+                self.counterparts.setdefault(number[page], []).append((number[other], strength))
+        self.exact = {name: [number[p] for p in pages] for name, pages in data["exact"].items()}
 
 
 #: How many hits are re-ranked before the top ``limit`` are kept.
@@ -224,20 +265,18 @@ HOW_TO = re.compile(r"^(how|what|when|who)\b.*\b(do|does|should|can|to)\b|^how\b
 TASK_FACTOR = 1.35
 
 
-def _rerank(hits: list[Any], cleaned: str) -> list[Any]:
-    """Prefer step-by-step tasks for how-to questions; otherwise keep whoosh's order.
+def _rerank(
+    hits: list[tuple[int, float]], kinds: list[str], cleaned: str
+) -> list[tuple[int, float]]:
+    """Prefer step-by-step tasks for how-to questions; otherwise keep the order.
 
-    >>> hits = [{"kind": "process", "s": 1.0}, {"kind": "task", "s": 0.9}]
-    >>> class H(dict):
-    ...     score = property(lambda self: self["s"])
-    >>> [h["kind"] for h in _rerank([H(h) for h in hits], "how do I do it")]
-    ['task', 'process']
-    >>> [h["kind"] for h in _rerank([H(h) for h in hits], "change")]
-    ['process', 'task']
+    >>> hits, kinds = [(0, 1.0), (1, 0.9)], ["process", "task"]
+    >>> _rerank(hits, kinds, "how do I do it"), _rerank(hits, kinds, "change")
+    ([(1, 0.9), (0, 1.0)], [(0, 1.0), (1, 0.9)])
     """
     if not HOW_TO.search(cleaned):
         return hits
-    return sorted(hits, key=lambda h: -h.score * (TASK_FACTOR if h["kind"] == "task" else 1.0))
+    return sorted(hits, key=lambda h: -h[1] * (TASK_FACTOR if kinds[h[0]] == "task" else 1.0))
 
 
 def clean_query(text: str) -> str:
@@ -271,15 +310,17 @@ def build_query(
     cleaned: str,
     synonyms: dict[str, list[str]],
     *,
-    fuzzy: bool = False,
+    lexicons: Mapping[str, list[str]] | None = None,
     phrases: Mapping[str, Mapping[str, PhraseMatches]] | None = None,
 ) -> q.Query | None:
     """Return the whoosh query for cleaned text, with synonym phrases ORed in; None if empty.
 
     ``phrases`` holds the synonym phrases matched when the index was written (see
-    :func:`builder.scoring.known_phrases`); a phrase found there is not matched again.
+    :func:`builder.search.fields.known_phrases`); a phrase found there is not matched again.
+    With ``lexicons`` (every term of each field), each word of four letters or more also
+    matches the terms one edit from its stem: the fuzzy retry.
     """
-    main = _fuzzy_query(schema, cleaned) if fuzzy else field_query(schema, cleaned, TEXT_FIELDS)
+    main = field_query(schema, cleaned, TEXT_FIELDS, lexicons)
     if main is None:
         return None
     found = sorted(synonyms_in(cleaned, synonyms), key=lambda alt: alt.startswith("^"))
@@ -314,14 +355,19 @@ def _known(query: q.Query, phrases: Mapping[str, Mapping[str, PhraseMatches]]) -
 _PART = re.compile(r'"[^"]*"|\S+')
 
 
-def field_query(schema: Any, cleaned: str, fields: dict[str, float]) -> q.Query | None:
+def field_query(
+    schema: Any,
+    cleaned: str,
+    fields: dict[str, float],
+    lexicons: Mapping[str, list[str]] | None = None,
+) -> q.Query | None:
     """Return the query whoosh's MultifieldParser (OR group) makes of cleaned text, or None.
 
     Cleaned text holds only words and quoted phrases, so the query is built directly: a word
     becomes one term per field and stem, a phrase one phrase per field (a phrase of one stem a
     plain term, as the parser does). Parsing costs more than searching on an index this size.
 
-    >>> from builder.index import SCHEMA
+    >>> from builder.search.index import SCHEMA
     >>> field_query(SCHEMA, 'approving "the CAB"', {"title": 5.0, "body": 1.0})
     ScoreArrayOr([Term('title', 'approv', boost=5.0), Term('body', 'approv'), Term('title', 'cab'), Term('body', 'cab')])
     """
@@ -333,6 +379,13 @@ def field_query(schema: Any, cleaned: str, fields: dict[str, float]) -> q.Query 
             leaves.extend(q.Phrase(f, stems, slop=1, boost=boost) for f, boost in fields.items())
         elif part.startswith('"') and stems:
             leaves.extend(q.Term(f, stems[0]) for f in fields)
+        elif lexicons is not None and len(part) >= 4:
+            leaves.extend(
+                q.Term(f, near, boost=boost)
+                for f, boost in fields.items()
+                for st in stems
+                for near in _near(st, lexicons[f])
+            )
         else:
             leaves.extend(q.Term(f, st, boost=boost) for f, boost in fields.items() for st in stems)
     leaves = list(dict.fromkeys(leaves))  # a word typed twice counts once, as whoosh does
@@ -341,21 +394,13 @@ def field_query(schema: Any, cleaned: str, fields: dict[str, float]) -> q.Query 
     return leaves[0] if len(leaves) == 1 else ScoreArrayOr(leaves)
 
 
-def _fuzzy_query(schema: Any, cleaned: str) -> q.Query | None:
-    """Every word of four letters or more may be one edit away (the retry when nothing matches)."""
-    from whoosh import qparser  # only this rare retry parses; importing it costs 20 ms
+def _near(stem: str, lexicon: list[str]) -> list[str]:
+    """The terms of ``lexicon`` at most one edit from ``stem`` that share its first letter.
 
-    parser = qparser.MultifieldParser(
-        list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS, group=qparser.OrGroup
-    )
-    for plugin in (qparser.WildcardPlugin, qparser.RangePlugin, qparser.FieldsPlugin):
-        parser.remove_plugin_class(plugin)
-    parser.add_plugin(qparser.FuzzyTermPlugin())
-    fuzzy = " ".join(
-        w + "~1/1" if len(w) >= 4 and not w.startswith('"') else w for w in cleaned.split()
-    )
-    query = parser.parse(fuzzy)
-    return None if _is_null(query) else query
+    >>> _near("incidnet", ["incid", "incident", "incidnet", "indent"])
+    ['incident', 'incidnet']
+    """
+    return [t for t in lexicon if t[:1] == stem[:1] and _edit_distance(stem, t, 1) <= 1]
 
 
 def synonyms_in(cleaned: str, synonyms: dict[str, list[str]]) -> list[str]:
@@ -564,20 +609,20 @@ def snippet(
     return marker.sub(lambda m: f"**{m.group(0)}**", best) if marker else best
 
 
-def _hit(h: Any, marker: re.Pattern[str] | None) -> Hit:
-    prose = h.get("prose")
+def _hit(fields: dict[str, Any], score: float, marker: re.Pattern[str] | None) -> Hit:
+    prose = fields.get("prose")
     if prose:
-        found = snippet(prose, marker, bounds=h.get("sentences"))
+        found = snippet(prose, marker, bounds=fields.get("sentences"))
     else:
-        found = snippet(h["summary"], marker)
+        found = snippet(fields["summary"], marker)
     if marker is not None and "**" not in found:
-        found = snippet(h["summary"], marker)
+        found = snippet(fields["summary"], marker)
     return Hit(
-        id=h["id"],
-        title=h["title"],
-        url=h["url"],
-        kind=h["kind"],
-        framework=h["framework"],
-        score=round(float(h.score), 3),
+        id=fields["id"],
+        title=fields["title"],
+        url=fields["url"],
+        kind=fields["kind"],
+        framework=fields["framework"],
+        score=round(float(score), 3),
         snippet=" ".join(found.split()),
     )

@@ -23,15 +23,18 @@ __all__ = [
     "INDEX_VERSION",
     "IndexMeta",
     "content_hash",
+    "copy_to_site",
     "current_generation",
     "index_dir",
     "publish_generation",
+    "read_intent",
     "read_phrases",
+    "write_intent",
     "write_phrases",
 ]
 
 #: Bump when the schema or the documents change shape: older indexes are then rebuilt.
-INDEX_VERSION = "7"
+INDEX_VERSION = "9"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,28 @@ def read_phrases(generation: Path) -> dict[str, dict[str, Any]]:
         field: {stems: (ids, scores) for stems, (ids, scores) in known.items()}
         for field, known in found.items()
     }
+
+
+def write_intent(generation: Path, data: dict[str, Any]) -> None:
+    """Store what reads a query's intent: framework names, alignments, each page's names."""
+    write_text(generation / "intent.json", json.dumps(data, sort_keys=True) + "\n")
+
+
+def read_intent(generation: Path) -> dict[str, Any]:
+    """Read what :func:`write_intent` stored."""
+    found: dict[str, Any] = json.loads((generation / "intent.json").read_text(encoding="utf-8"))
+    return found
+
+
+#: The browser's copy of the index (see :mod:`builder.search.export`), in a generation and in
+#: the site's ``search/`` folder.
+BROWSER_INDEX = "portal-search-index.js"
+
+
+def copy_to_site(generation: Path, site_dir: Path) -> None:
+    """Copy the browser's copy of the index from ``generation`` into ``site_dir/search/``."""
+    (site_dir / "search").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(generation / BROWSER_INDEX, site_dir / "search" / BROWSER_INDEX)
 
 
 def index_dir(cfg: BuildConfig) -> Path:

@@ -1,6 +1,6 @@
 """Write the whoosh full-text index: schema, documents, synonyms and related guidance.
 
-Each build writes a new index *generation* (see :mod:`builder.index_store`), which the caller
+Each build writes a new index *generation* (see :mod:`builder.search.store`), which the caller
 publishes once the site is in place.
 """
 
@@ -24,12 +24,15 @@ from whoosh.lang.porter import stem
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from builder.fsutil import write_text
-from builder.graph import AUTOMATES, KIND, LINKS_TO, MAPS_TO, PART_OF, RELATION
-from builder.index_store import IndexMeta, write_phrases
+from builder.graph import AUTOMATES, KIND, LINKS_TO, MAPS_TO, PART_OF, RELATION, STRENGTH
 from builder.load.content import LINK, TAG
-from builder.model import Corpus
-from builder.scoring import CachedLengthsBM25F, known_phrases
-from builder.textutil import sentence_bounds
+from builder.model import Corpus, Guidance
+from builder.search.export import export_index
+from builder.search.fields import known_phrases
+from builder.search.intent import norm_words
+from builder.search.matchers import CachedLengthsBM25F
+from builder.search.store import IndexMeta, write_intent, write_phrases
+from builder.search.text import sentence_bounds
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -144,6 +147,8 @@ def write_index(corpus: Corpus, G: nx.MultiDiGraph, search_dir: Path, digest: st
         write_text(generation / "meta.json", meta.to_json())
         with ix.searcher(weighting=CachedLengthsBM25F()) as searcher:
             write_phrases(generation, known_phrases(searcher, _STEM, meta.synonyms))
+        write_intent(generation, intent_data(corpus, G))
+        export_index(generation)
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
         raise
@@ -222,7 +227,7 @@ def documents(corpus: Corpus, G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
             "sentences": sentence_bounds(prose),
             "spell": _distinct_words(node.title, *node.aliases, node.summary, body),
             "kind": node.kind,
-            "framework": node.framework or (node.id if node.kind == "framework" else ""),
+            "framework": framework_of(node),
             "stage": ",".join(sorted(stages_of(corpus, G, node.id))),
             "roles": ",".join(sorted(_neighbours_of_kind(G, node.id, "role"))),
             "tools": ",".join(sorted(_tools_of(G, node.id))),
@@ -301,6 +306,68 @@ def _key_terms(
     top = max(score for score, _ in scored)
     scored.sort(key=lambda x: (0 - x[0], x[1]))
     return [(word, score / top) for score, word in scored[:number]]
+
+
+def intent_data(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, Any]:
+    """What :mod:`builder.search.intent` reads: framework names, alignments, page names."""
+    return {
+        "names": framework_names(corpus),
+        "counterparts": counterparts(G),
+        "frameworks": {n.id: framework_of(n) for n in corpus},
+        "kinds": {n.id: n.kind for n in corpus},
+        "exact": exact_names(corpus),
+    }
+
+
+def exact_names(corpus: Corpus) -> dict[str, list[str]]:
+    """Each page title and alias as lowercase words -> the pages that carry it, in id order."""
+    names: dict[str, list[str]] = {}
+    for node in sorted(corpus, key=lambda n: n.id):
+        for name in dict.fromkeys(" ".join(norm_words(n)) for n in (node.title, *node.aliases)):
+            names.setdefault(name, []).append(node.id)
+    return names
+
+
+def framework_of(node: Guidance) -> str:
+    """The framework a page belongs to (a framework belongs to itself)."""
+    return node.framework or (node.id if node.kind == "framework" else "")
+
+
+def framework_names(corpus: Corpus) -> dict[str, str]:
+    """Return the names a query may call each framework by (lowercase words) -> framework id.
+
+    A framework is named by its id, its title, and each alias that holds an acronym
+    ("MOF 4.0", "ITIL V3"); an alias of plain words ("service lifecycle") is a topic, not a
+    name. A name shared by two frameworks belongs to the first alias that claims it.
+
+    >>> from builder.model import Guidance
+    >>> from builder.errors import SourceLocation
+    >>> mof = Guidance("mof4", "framework", "MOF 4", "", SourceLocation("x"), aliases=("MOF", "Hana"))
+    >>> framework_names(Corpus.of((mof,)))
+    {'mof': 'mof4', 'mof 4': 'mof4', 'mof4': 'mof4'}
+    """
+    names: dict[str, str] = {}
+    for node in sorted(corpus, key=lambda n: n.id):
+        if node.kind != "framework":
+            continue
+        for name in (node.id, node.title, *node.aliases):
+            is_name = name in (node.id, node.title) or any(
+                len(w) >= 2 and w.isupper() for w in re.findall(r"\w+", name)
+            )
+            key = _norm(name)
+            if is_name and key and key not in names:
+                names[key] = node.id
+    return dict(sorted(names.items()))
+
+
+def counterparts(G: nx.MultiDiGraph) -> list[tuple[str, str, int]]:
+    """Return every cross-framework alignment as (page, counterpart, strength), both ways."""
+    best: dict[tuple[str, str], int] = {}
+    for u, v, d in G.edges(data=True):
+        if d[RELATION] == MAPS_TO:
+            for pair in ((u, v), (v, u)):
+                best[pair] = max(best.get(pair, 0), int(d[STRENGTH]))
+    return [(u, v, s) for (u, v), s in sorted(best.items())]
 
 
 def stages_of(corpus: Corpus, G: nx.MultiDiGraph, node_id: str) -> set[str]:

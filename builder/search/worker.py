@@ -99,7 +99,7 @@ def _work(
     digest: str,
 ) -> None:
     """The worker's body: send ("related", ...), then ("index", folder) or ("error", text)."""
-    from builder.index import find_related, write_index
+    from builder.search.index import find_related, write_index
 
     _die_with(parent)
     try:

@@ -1,0 +1,249 @@
+"""Export what the browser engine needs from a whoosh index generation, as one script file.
+
+The site is opened from disk, where a classic ``<script src>`` is the one way to read data
+(``fetch``, modules and ``new Worker(file)`` fail from ``file://``). So the index is written as
+``var portalSearchIndex = {...};`` and ``portal-search-engine.js`` ranks with it exactly as
+:mod:`builder.search.engine` ranks with whoosh: the same postings and their weights, each
+page's field lengths as whoosh's one-byte encoding reads them back, whoosh's idf (it depends
+only on a term's document frequency, so one table serves every term), the synonym phrases
+matched at index time with whoosh's own scores, and a surface-word -> stem table so that the
+browser needs no stemmer. Values are read from the index, never recomputed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from whoosh import index
+from whoosh.lang.porter import stem
+
+from builder.fsutil import write_text
+from builder.search.fields import TEXT_FIELDS
+from builder.search.intent import (
+    AFTER,
+    BEFORE,
+    COUNTERPART_SHARE,
+    EXACT_TITLE_BOOST,
+    FRAMEWORK_BOOST,
+    MARKERS,
+    TEMPLATE_FACTOR,
+    TEMPLATE_WORDS,
+)
+from builder.search.store import BROWSER_INDEX, IndexMeta, read_intent, read_phrases
+
+__all__ = ["export_index", "pack", "stem_table"]
+
+#: Prose kept per page for snippets in the browser (characters, cut at a sentence end).
+PROSE_LIMIT = 2000
+
+#: Endings tried on every indexed word: a query word that the corpus does not hold but
+#: whose stem it does ("approving" for "approve") still finds the stem in the table.
+_ENDINGS = (
+    "s",
+    "es",
+    "ed",
+    "d",
+    "ing",
+    "er",
+    "ers",
+    "ly",
+    "ion",
+    "ions",
+    "ment",
+    "ments",
+    "al",
+    "able",
+)
+
+
+def export_index(generation: Path) -> Path:
+    """Write ``generation/portal-search-index.js`` from the index there; return its path."""
+    meta = IndexMeta.read(generation)
+    ix = index.open_dir(str(generation))
+    with ix.searcher() as searcher:
+        data = _index_data(searcher, meta, read_phrases(generation))
+    intent = read_intent(generation)
+    number = {doc[0]: d for d, doc in enumerate(data["docs"])}
+    data["intent"] = {
+        "boost": FRAMEWORK_BOOST,
+        "share": COUNTERPART_SHARE,
+        "exact": EXACT_TITLE_BOOST,
+        "before": sorted(BEFORE),
+        "after": sorted(AFTER),
+        "markers": sorted(MARKERS),
+        "template": TEMPLATE_FACTOR,
+        "templateWords": sorted(TEMPLATE_WORDS),
+        "names": intent["names"],
+        "counterparts": [
+            [number[a], number[b], strength]
+            for a, b, strength in intent["counterparts"]
+            if a in number and b in number
+        ],
+    }
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    path = generation / BROWSER_INDEX
+    write_text(path, f"var portalSearchIndex = {text};\n")
+    return path
+
+
+def stem_table(words: Iterable[str], stems: set[str], stoplist: frozenset[str]) -> str:
+    """Encode surface word -> stem for ``words`` and their usual inflections, compactly.
+
+    Words are grouped under their stem when it begins them: ``approv:e,ed,ing`` says that
+    approve, approved and approving stem to ``approv`` (an empty ending is the stem itself).
+    A word whose stem does not begin it is written ``word=stem``. Entries are separated by
+    spaces. An inflection is kept only when its stem is one the index holds: any other stem
+    could not match anything.
+
+    >>> stem_table(["agreed", "happy"], {"agre", "happi"}, frozenset())
+    'agre:ed,eds happy=happi happyed=happi happying=happi happys=happi'
+    """
+    table: dict[str, str] = {}
+    for word in words:
+        if word in stoplist or len(word) < 2:
+            continue
+        table[word] = stem(word)
+        if not word.isalpha():
+            continue
+        for base in {word, word[:-1]} if word.endswith("e") else {word}:
+            for ending in _ENDINGS:
+                variant = base + ending
+                if variant not in table and (found := stem(variant)) in stems:
+                    table[variant] = found
+    groups: dict[str, list[str]] = {}
+    others: list[str] = []
+    for word, found in sorted(table.items()):
+        if word.startswith(found):
+            groups.setdefault(found, []).append(word[len(found) :])
+        else:
+            others.append(f"{word}={found}")
+    entries = [f"{found}:{','.join(ends)}" for found, ends in sorted(groups.items())]
+    return " ".join(entries + others)
+
+
+# -----------------------------------------------------------------------------
+# Helpers
+
+
+def _index_data(searcher: Any, meta: IndexMeta, phrases: dict[str, Any]) -> dict[str, Any]:
+    reader = searcher.reader()
+    count = searcher.doc_count_all()
+    stored = [reader.stored_fields(d) for d in range(count)]
+    stems: set[str] = set()
+    terms: dict[str, dict[str, str]] = {}
+    for field in TEXT_FIELDS:
+        terms[field] = {}
+        for raw in reader.lexicon(field):
+            text = raw.decode("utf-8")
+            stems.add(text)
+            terms[field][text] = _postings(reader, field, text)
+    spell = {w.decode("utf-8"): int(ti.weight()) for w, ti in reader.iter_field("spell")}
+    analyzer = ix_analyzer(searcher)
+    return {
+        "version": 1,
+        "count": count,
+        "K1": searcher.weighting.K1,
+        "B": searcher.weighting.B,
+        "boosts": TEXT_FIELDS,
+        # Whoosh's idf: log(N / (df + 1)) + 1, one value per document frequency.
+        "idf": [math.log(count / (df + 1)) + 1 for df in range(count + 1)],
+        "avgfl": {f: searcher.avg_field_length(f) or 1 for f in TEXT_FIELDS},
+        "lengths": {
+            f: [searcher.doc_field_length(d, f, 1) for d in range(count)] for f in TEXT_FIELDS
+        },
+        "terms": terms,
+        "phrases": {
+            field: {key: [ids, scores] for key, (ids, scores) in known.items()}
+            for field, known in phrases.items()
+        },
+        "synonyms": meta.synonyms,
+        "filters": meta.filters,
+        "stop": sorted(analyzer_stoplist(analyzer)),
+        "stems": stem_table(spell, stems, analyzer_stoplist(analyzer)),
+        "spell": _spell_groups(spell),
+        "docs": [_doc(s) for s in stored],
+    }
+
+
+def ix_analyzer(searcher: Any) -> Any:
+    """The analyzer that title, aliases, summary and body share."""
+    return searcher.schema["body"].analyzer
+
+
+def analyzer_stoplist(analyzer: Any) -> frozenset[str]:
+    """The stop words of a whoosh StemmingAnalyzer chain."""
+    for item in analyzer.items:
+        if hasattr(item, "stops"):
+            return frozenset(item.stops)
+    return frozenset()
+
+
+#: Digits of a packed number: the first 32 end a number, the last 32 say more digits follow.
+DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+
+
+def pack(numbers: Iterable[int]) -> str:
+    """Write non-negative integers as base-32 digits, lowest first, one character each.
+
+    >>> pack([0, 31, 32, 1000])
+    '0VW1eV'
+    """
+    out: list[str] = []
+    for n in numbers:
+        while n >= 32:
+            out.append(DIGITS[32 + n % 32])
+            n //= 32
+        out.append(DIGITS[n])
+    return "".join(out)
+
+
+def _postings(reader: Any, field: str, text: str) -> str:
+    """A term's postings packed: docnum gap, then count; whoosh's weight is count x boost."""
+    numbers: list[int] = []
+    m = reader.postings(field, text)
+    previous, boost = 0, TEXT_FIELDS[field]
+    while m.is_active():
+        d, weight = m.id(), m.weight()
+        count = int(weight / boost)
+        if count * boost != weight:
+            msg = f"{field}:{text} has weight {weight}, not a whole number of {boost}"
+            raise ValueError(msg)
+        numbers += [d - previous, count]
+        previous = d
+        m.next()
+    return pack(numbers)
+
+
+def _spell_groups(spell: dict[str, int]) -> dict[str, str]:
+    """{page count: "word word ..."}: each word of the spelling table under its frequency."""
+    groups: dict[int, list[str]] = {}
+    for word, freq in sorted(spell.items()):
+        groups.setdefault(freq, []).append(word)
+    return {str(freq): " ".join(words) for freq, words in sorted(groups.items())}
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _doc(fields: dict[str, Any]) -> list[Any]:
+    """[id, title, kind, framework, stages, roles, summary, prose, aliases] of one page."""
+    prose = fields.get("prose") or ""
+    if len(prose) > PROSE_LIMIT:
+        cut = max(prose.rfind(". ", 0, PROSE_LIMIT), prose.rfind("? ", 0, PROSE_LIMIT))
+        prose = prose[: cut + 1] if cut > 0 else prose[:PROSE_LIMIT]
+    return [
+        fields["id"],
+        fields["title"],
+        fields["kind"],
+        fields["framework"],
+        fields["stage"],
+        fields["roles"],
+        _SPACE.sub(" ", fields.get("summary") or ""),
+        prose,
+        fields.get("aliases") or "",
+    ]
