@@ -58,8 +58,8 @@ def browser() -> Iterator[Any]:
 class Offline:
     """A page whose non-file requests are aborted; console errors and blocked URLs recorded."""
 
-    def __init__(self, browser) -> None:
-        self.context = browser.new_context()
+    def __init__(self, browser, **context_options: Any) -> None:
+        self.context = browser.new_context(**context_options)
         self.context.set_default_timeout(BROWSER_TIMEOUT_MS)
         self.page = self.context.new_page()
         self.blocked: list[str] = []

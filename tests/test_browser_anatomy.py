@@ -6,7 +6,7 @@ import re
 import shutil
 
 import pytest
-from conftest import REPO, minimal_files
+from conftest import REPO, Offline, minimal_files
 from test_anatomy import files
 from test_print import pdf_of
 
@@ -38,17 +38,8 @@ def luminance(css: str) -> float:
 def test_flow_follows_the_colour_scheme(site, browser, scheme):
     from playwright.sync_api import expect
 
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 390, "height": 800})
-    page = context.new_page()
-    blocked: list[str] = []
-    page.route(
-        "**/*",
-        lambda r: (
-            r.continue_()
-            if r.request.url.startswith("file:")
-            else (blocked.append(r.request.url), r.abort())
-        ),
-    )
+    tab = Offline(browser, color_scheme=scheme, viewport={"width": 390, "height": 800})
+    page = tab.page
     page.goto((site / "alpha-change.html").as_uri())
     flow = page.locator("svg.portal-flow")
     expect(flow.locator("g.pf-step")).to_have_count(4)
@@ -64,8 +55,8 @@ def test_flow_follows_the_colour_scheme(site, browser, scheme):
     width = flow.evaluate("e => e.getBoundingClientRect().width")
     column = page.locator("article").evaluate("e => e.clientWidth")
     assert width <= column
-    assert blocked == []
-    context.close()
+    assert tab.blocked == []
+    tab.close()
 
 
 def test_template_prints_upright_with_every_field(site, browser):
