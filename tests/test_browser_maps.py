@@ -58,23 +58,13 @@ def offline(browser):
 @contextmanager
 def viewing(browser, width: int = 1280, height: int = 800, scheme: str = "light") -> Iterator[Any]:
     """Yield a page of the given size and colour scheme that records what maps paint."""
-    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
-    context.add_init_script(RECORDER)
-    blocked: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith("file:"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
+    tab = Offline(browser, viewport={"width": width, "height": height}, color_scheme=scheme)
+    tab.context.add_init_script(RECORDER)  # runs on every navigation of the tab's page
     try:
-        yield context.new_page()
+        yield tab.page
     finally:
-        context.close()
-    assert blocked == []
+        tab.close()
+    assert tab.blocked == []
 
 
 def open_map(p, url: str) -> None:

@@ -12,6 +12,7 @@ import io
 import re
 
 import pytest
+from conftest import Offline
 from pypdf import PdfReader
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -50,13 +51,12 @@ def small_site(tmp_path_factory):
 def pdf_of(browser, url: str, fmt: str = "Letter", *, css_size: bool = False) -> PdfReader:
     """Print ``url``; with ``css_size``, the page size the CSS asks for wins over ``fmt``, as in
     the browser's own print dialog."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
-    page.goto(url)
-    page.emulate_media(media="print")
-    data = page.pdf(format=fmt, print_background=False, prefer_css_page_size=css_size)
-    context.close()
+    tab = Offline(browser)
+    tab.page.goto(url)
+    tab.page.emulate_media(media="print")
+    data = tab.page.pdf(format=fmt, print_background=False, prefer_css_page_size=css_size)
+    tab.close()
+    assert tab.blocked == []
     return PdfReader(io.BytesIO(data))
 
 
