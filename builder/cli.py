@@ -10,7 +10,6 @@ import json
 import logging
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -492,10 +491,14 @@ def serve(root: Path, host: str, port: int, interval: float) -> None:
             log.debug(format, *args)
 
     cfg = BuildConfig.from_root(root)
+    # The watcher's baseline is taken here, before the first build, not in its thread: a
+    # thread that starts late would take an edit made meanwhile as its baseline and miss it.
+    # An edit made during the first build is then caught by the first check.
+    baseline = _snapshot(cfg)
     _run(run_build, cfg)
     handler = functools.partial(_QuietHandler, directory=str(cfg.site_dir))
     server = http.server.ThreadingHTTPServer((host, port), handler)
-    watcher = threading.Thread(target=_watch, args=(cfg, interval), daemon=True)
+    watcher = threading.Thread(target=_watch, args=(cfg, interval, baseline), daemon=True)
     watcher.start()
     click.echo(
         f"Serving {cfg.site_dir} at http://{host}:{server.server_address[1]}/ (Ctrl+C stops)"
@@ -551,27 +554,54 @@ def _print_warnings(problems: Iterable[Problem]) -> None:
         click.echo(str(p), err=True)
 
 
-def _snapshot(cfg: BuildConfig) -> dict[Path, float]:
+def _snapshot(cfg: BuildConfig) -> dict[Path, tuple[int, int]]:
+    """Each watched file's modification time (ns) and size: a rewrite changes one of them."""
     paths = [cfg.mkdocs_config, cfg.project_file]
     for folder in (cfg.content_dir, cfg.mappings_dir, cfg.assessment_file.parent, *cfg.overlays):
         if folder.is_dir():
             paths.extend(p for p in folder.rglob("*") if p.is_file())
-    return {p: p.stat().st_mtime for p in paths if p.exists()}
+    snapshot = {}
+    for p in paths:
+        try:
+            stat = p.stat()
+        except FileNotFoundError:  # removed between the listing and the stat
+            continue
+        snapshot[p] = (stat.st_mtime_ns, stat.st_size)
+    return snapshot
 
 
-def _watch(cfg: BuildConfig, interval: float) -> None:
-    from builder.pipeline import build as run_build
+def _watch(
+    cfg: BuildConfig,
+    interval: float,
+    last: dict[Path, tuple[int, int]],
+    stop: threading.Event | None = None,
+) -> None:
+    """Rebuild whenever the watched files differ from ``last``, until ``stop`` is set.
 
-    last = _snapshot(cfg)
-    while True:
-        time.sleep(interval)
-        now = _snapshot(cfg)
+    The project file is read again at each check, so an overlay added to it is watched too.
+    """
+    stop = stop or threading.Event()
+    while not stop.wait(interval):
+        now = _snapshot(BuildConfig.from_root(cfg.root))
         if now == last:
             continue
         last = now
         click.echo("Change detected; rebuilding ...", err=True)
-        try:
-            run_build(cfg)
+        if _rebuild(cfg.root):
             click.echo("Rebuilt.", err=True)
-        except BuilderError as e:
-            click.echo(f"{e}\nThe previous site is still served.", err=True)
+        else:
+            click.echo("The previous site is still served.", err=True)
+
+
+def _rebuild(root: Path) -> bool:
+    """Run ``portal build`` in a fresh process; whether it succeeded.
+
+    Not in this process: the build forks its search-index worker, and a fork of this
+    threaded server could inherit a lock held by a request thread and hang. A fresh
+    process also picks up a changed project file or builder code.
+    """
+    import subprocess  # here: only serve needs it
+
+    quiet = [] if log.isEnabledFor(logging.INFO) else ["-q"]
+    command = [sys.executable, "-m", "builder", *quiet, "build", "--root", str(root)]
+    return subprocess.run(command, check=False).returncode == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -20,16 +21,22 @@ def fetch(url: str) -> str:
         return response.read().decode()
 
 
-def wait_for(url: str, text: str) -> None:
-    """Fetch ``url`` until it contains ``text`` (a page not yet built is a 404 meanwhile)."""
-    deadline = time.monotonic() + 60
+def wait_for(url: str, text: str, output: list[str]) -> None:
+    """Fetch ``url`` until it contains ``text`` (a page not yet built is a 404 meanwhile).
+
+    ``output`` is what the server has printed so far, shown when the wait fails.
+    """
+    deadline = time.monotonic() + 120
     while True:
         try:
             if text in fetch(url):
                 return
         except urllib.error.HTTPError as e:
             assert e.code == 404, e
-        assert time.monotonic() < deadline, f"no rebuild within 60 s: {text!r} not in {url}"
+        assert time.monotonic() < deadline, (
+            f"no rebuild within 120 s: {text!r} not in {url}; the server printed:\n"
+            + "".join(output)
+        )
         time.sleep(0.3)
 
 
@@ -59,6 +66,10 @@ def test_serve_rebuilds_on_change(make_project):
             match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
             assert match, line
             base = match.group(1)
+            # Read the rest of what the server prints as it comes, so that its pipe never
+            # fills and a failed wait can show it.
+            output: list[str] = []
+            threading.Thread(target=lambda: output.extend(proc.stdout), daemon=True).start()
             assert "Alpha Change Control" in fetch(base + "alpha-change.html")
             page = cfg.content_dir / "alpha" / "alpha-change.md"
             page.write_text(
@@ -66,11 +77,33 @@ def test_serve_rebuilds_on_change(make_project):
                     "title: Alpha Change Control", "title: Alpha Change Enablement"
                 )
             )
-            wait_for(base + "alpha-change.html", "Alpha Change Enablement")
+            wait_for(base + "alpha-change.html", "Alpha Change Enablement", output)
             # assessment/ is watched too: a new questionnaire brings the self-assessment page.
             (cfg.root / "assessment").mkdir()
             (cfg.root / "assessment" / "questions.yaml").write_text(QUESTIONNAIRE)
-            wait_for(base + "assessment.html", "How are incidents logged?")
+            wait_for(base + "assessment.html", "How are incidents logged?", output)
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+
+
+def test_an_edit_made_before_the_watcher_runs_is_rebuilt(make_project, monkeypatch):
+    """The baseline is the snapshot `serve` takes before its first build, not one the
+    watcher thread takes whenever it gets to run: an edit in between still rebuilds."""
+    from builder import cli
+
+    cfg = make_project(minimal=True)
+    baseline = cli._snapshot(cfg)
+    page = cfg.content_dir / "alpha" / "alpha-change.md"
+    page.write_text(page.read_text() + "\nOne more line.\n")
+    built = threading.Event()
+    monkeypatch.setattr(cli, "_rebuild", lambda _root: built.set() or True)
+    stop = threading.Event()
+    watcher = threading.Thread(target=cli._watch, args=(cfg, 0.01, baseline, stop))
+    watcher.start()
+    try:
+        assert built.wait(60), "the watcher never rebuilt for an edit made before it started"
+    finally:
+        stop.set()
+        watcher.join(timeout=60)
+    assert not watcher.is_alive()
