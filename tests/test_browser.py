@@ -73,7 +73,7 @@ def type_query(offline: Offline, box, text: str) -> None:
     """Type ``text`` and wait until the results shown are those of ``text``."""
     box.fill(text)
     status = offline.page.locator(".portal-search__status")
-    expect(status).to_have_attribute("data-query", text, timeout=15_000)
+    expect(status).to_have_attribute("data-query", text)
 
 
 def test_the_browser_ranks_every_benchmark_query_as_portal_search(site, offline):
