@@ -142,10 +142,18 @@ def test_terminal_search_finds_local_content_and_not_hidden(built: Built) -> Non
 
 
 def test_maps_tint_local_and_hidden_elements(built: Built) -> None:
-    nodes = _map_nodes(built.html("maps/lifecycle.html"))
-    assert nodes["fb-change-control"]["tint"] == ["#882255", "#882255"]
-    assert nodes["itil-demand-management"]["tint"] == ["#E4E4E4", "#B0B0B0"]
+    html = built.html("maps/lifecycle.html")
+    nodes = _map_nodes(html)
+    assert nodes["fb-change-control"]["tint"] == "local"
+    assert nodes["itil-demand-management"]["tint"] == "hidden"
     assert "tint" not in nodes["itil-change-management"]
+    # Each tint ships the colours of both schemes, once per map.
+    data = json.loads(re.search(r'class="pm-data">(.*?)</script>', html, re.S).group(1))
+    assert data["tints"]["local"] == {
+        "light": ["#882255", "#882255"],
+        "dark": ["#AA3377", "#E58FB8"],
+    }
+    assert data["tints"]["hidden"]["light"] == ["#E4E4E4", "#9E9E9E"]
 
 
 def test_local_crosswalk_is_built(built: Built) -> None:
@@ -182,3 +190,75 @@ def test_a_bad_overlay_leaves_the_site_as_it_was(built: Built, tmp_path: Path) -
         build(cfg)
     assert "role-service-desk-analyst.md:9: the body contains a <script> element" in str(e.value)
     assert {p: p.stat().st_mtime_ns for p in built.site.rglob("*.html")} == before
+
+
+#: Maps with both tints, one, the other, and none; the overview, pair, stage, role and local maps.
+LEGEND_PAGES = {
+    "maps/lifecycle.html": {"local", "hidden"},
+    "maps/pair-fb-process-model-itil.html": {"local"},
+    "maps/stage-itil-service-strategy.html": {"hidden"},
+    "maps/role-role-it-executive.html": {"local", "hidden"},
+    "maps/pair-itil-msf.html": set(),
+    "fb-change-control.html": {"local"},
+    "itil-demand-management.html": {"hidden"},
+    "itil-access-management.html": set(),
+}
+
+#: The centre of this node is painted in its tint (both are dots, not rings).
+TINTED_NODE = {"local": "fb-change-control", "hidden": "itil-demand-management"}
+
+_PIXEL = """([id, rgb]) => {
+    const m = (window.portalMaps || []).find((m) => m.network.body.nodes[id]);
+    if (!m) return false;
+    const canvas = m.app.querySelector(".pm-canvas canvas");
+    const at = m.network.canvasToDOM(m.network.getPositions([id])[id]);
+    const ratio = canvas.width / canvas.clientWidth;
+    const px = canvas.getContext("2d").getImageData(
+        Math.round(at.x * ratio), Math.round(at.y * ratio), 1, 1).data;
+    return [0, 1, 2].every((i) => Math.abs(px[i] - rgb[i]) <= 2);
+}"""
+
+
+def _rgb(colour: str) -> list[int]:
+    return [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_legends_explain_overlay_tints_exactly_where_maps_show_them(
+    built: Built, browser, scheme: str
+) -> None:
+    from playwright.sync_api import expect
+
+    from builder.render.overlay import TINTS
+    from tests.conftest import Offline
+
+    other = "dark" if scheme == "light" else "light"
+    tab = Offline(browser, viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    try:
+        p = tab.page
+        for name, expected in LEGEND_PAGES.items():
+            # What the page's maps ship decides the legend, as the table above says.
+            shipped = {n["tint"] for n in _map_nodes(built.html(name)).values() if "tint" in n}
+            assert shipped == expected, name
+            p.goto((built.site / name).as_uri())
+            p.wait_for_function("window.portalMaps && window.portalMaps.length > 0")
+            if scheme == "dark":
+                p.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+            expect(p.locator(".pm-tint")).to_have_count(len(expected))
+            for key in expected:
+                entry = p.locator(f'.pm-tint[data-tint="{key}"]')
+                expect(entry).to_contain_text(TINTS[key].label)
+                # The swatch shows this scheme's colours, the other scheme's stays hidden.
+                swatch = entry.locator(f".pm-scheme-{scheme}")
+                expect(swatch).to_be_visible()
+                expect(swatch).to_have_attribute("fill", getattr(TINTS[key], scheme)[0])
+                expect(entry.locator(f".pm-scheme-{other}")).to_be_hidden()
+                node = TINTED_NODE[key]
+                if node in _map_nodes(built.html(name)):
+                    fill = getattr(TINTS[key], scheme)[0]
+                    p.wait_for_function(_PIXEL, arg=[node, _rgb(fill)])
+        assert tab.errors == []
+    finally:
+        tab.close()
+    assert tab.blocked == []

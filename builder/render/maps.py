@@ -44,7 +44,7 @@ from builder.render.mapstyle import (
     framework_styles,
     short_name,
 )
-from builder.render.overlay import overlay_tint
+from builder.render.overlay import TINTS, overlay_tint
 
 __all__ = [
     "LOCAL_LIMIT",
@@ -426,6 +426,10 @@ def map_json(view: MapView) -> str:
             if any(e["relation"] == rel for e in view.edges)
         },
         "palette": PALETTE,
+        "tints": {
+            key: {"light": list(TINTS[key].light), "dark": list(TINTS[key].dark)}
+            for key in _tints_used(view)
+        },
         "prefix": view.prefix,
         "current": view.current,
     }
@@ -453,10 +457,27 @@ def map_page_context(view: MapView) -> dict[str, Any]:
             if any(e["relation"] == rel for e in view.edges)
         ],
         "strengths": any("strength" in e for e in view.edges),
+        # Legend entries for what an overlay marks, only on a map that shows such elements.
+        "tints": [
+            {
+                "id": key,
+                "label": TINTS[key].label,
+                "hint": TINTS[key].hint,
+                "light": TINTS[key].light,
+                "dark": TINTS[key].dark,
+            }
+            for key in _tints_used(view)
+        ],
         "node_count": len(view.nodes),
         "edge_count": len(view.edges),
         "neighbours": _neighbour_list(view),
     }
+
+
+def _tints_used(view: MapView) -> list[str]:
+    """Return the overlay tints the map's nodes carry, in :data:`TINTS` order."""
+    used = {n.get("tint") for n in view.nodes}
+    return [key for key in TINTS if key in used]
 
 
 def _view(
@@ -492,7 +513,7 @@ def _view(
             record["aliases"] = list(node.aliases)
         tint = overlay_tint(data)  # an organisation's own element, or one it has not adopted
         if tint is not None:
-            record["tint"] = list(tint)
+            record["tint"] = tint
         nodes.append(record)
     index = {record["id"]: i for i, record in enumerate(nodes)}
     edge_records = []

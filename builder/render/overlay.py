@@ -8,19 +8,48 @@ its template one include (``overlay-note.md.j2``, ``overlay-meta.md.j2``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from builder.graph import HIDDEN, ORIGIN
 from builder.load.content import HEADING, body_lines
 from builder.model import LOCAL, Guidance
 
-__all__ = ["HIDDEN_STYLE", "LOCAL_LABEL", "LOCAL_STYLE", "overlay_body", "overlay_tint"]
+__all__ = ["LOCAL_LABEL", "TINTS", "Tint", "overlay_body", "overlay_tint"]
 
 #: The words that mark an organisation's own content wherever it shows.
 LOCAL_LABEL = "Our practice"
-#: Map colours: local elements in a colour no framework uses (Paul Tol's wine), hidden greyed.
-LOCAL_STYLE = ("#882255", "#882255")
-HIDDEN_STYLE = ("#E4E4E4", "#B0B0B0")
+
+
+@dataclass(frozen=True, slots=True)
+class Tint:
+    """How maps draw the elements an overlay marks, in place of their framework's colour: the
+    (fill, border) of each colour scheme, and the legend's words for them."""
+
+    label: str
+    hint: str
+    light: tuple[str, str]
+    dark: tuple[str, str]
+
+
+#: Map tints, keyed as node records name them. Local elements take a colour no framework uses
+#: (Paul Tol's wine; on the dark page a lighter wine with a pink border, so that its edge keeps
+#: 3:1 and it does not pass for MOF 3.0's pastel pink). Elements not adopted are greyed: pale
+#: on the light page, dim on the dark one, so that in both they recede behind the rest.
+TINTS: dict[str, Tint] = {
+    "local": Tint(
+        LOCAL_LABEL,
+        "this organisation's own element",
+        ("#882255", "#882255"),
+        ("#AA3377", "#E58FB8"),
+    ),
+    "hidden": Tint(
+        "Not adopted here",
+        "greyed; its page says why",
+        ("#E4E4E4", "#9E9E9E"),
+        ("#3A3E47", "#6B707A"),
+    ),
+}
 
 
 def overlay_body(node: Guidance) -> str:
@@ -58,11 +87,12 @@ def _close(out: list[str], change: Any) -> None:
     out.append("")
 
 
-def overlay_tint(data: Mapping[str, Any]) -> tuple[str, str] | None:
-    """Return (background, border) of a map node an overlay marks: greyed when hidden, wine when
-    local; None for a standard node, which keeps its framework's colour."""
+def overlay_tint(data: Mapping[str, Any]) -> str | None:
+    """Return the key in :data:`TINTS` of a map node an overlay marks: ``hidden`` (greyed) when
+    not adopted, ``local`` (wine) when the overlay's own; None for a standard node, which keeps
+    its framework's colour."""
     if data.get(HIDDEN) is not None:
-        return HIDDEN_STYLE
+        return "hidden"
     if data.get(ORIGIN) == LOCAL:
-        return LOCAL_STYLE
+        return "local"
     return None

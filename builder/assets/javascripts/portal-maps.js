@@ -144,7 +144,7 @@
       var ly = first + i * LINE;
       ctx.fillStyle = pal.halo;
       ctx.fillRect(left - 2, ly - LINE / 2, w + 4, LINE);
-      ctx.fillStyle = pal.label;
+      ctx.fillStyle = n.tint === "hidden" ? pal.group : pal.label;  // greyed, still AA
       ctx.fillText(line, tx, ly);
     });
   }
@@ -167,12 +167,14 @@
           }
           shapePath(ctx, style, p.x, p.y, r);
           var ring = style.shape === "ring";
-          // An organisation overlay's own element, or one it has not adopted, has its tint.
-          var fill = n.tint ? n.tint[0] : style.colour, border = n.tint ? n.tint[1] : style.border;
+          // An organisation overlay's own element, or one it has not adopted, has its tint
+          // (fill and border of the scheme); a tinted ring is drawn in the tint's border.
+          var tint = n.tint && map.data.tints[n.tint][scheme()];
+          var fill = tint ? tint[0] : style.colour, border = tint ? tint[1] : style.border;
           ctx.fillStyle = ring ? pal.background : fill;
           ctx.fill();
-          ctx.lineWidth = ring ? 3 : n.id === map.data.current ? 3 : 1.2;
-          ctx.strokeStyle = n.id === map.data.current ? pal.current : ring ? fill : border;
+          ctx.lineWidth = ring ? 3 : n.id === map.data.current ? 3 : tint ? 1.5 : 1.2;
+          ctx.strokeStyle = n.id === map.data.current ? pal.current : ring ? (tint ? border : fill) : border;
           ctx.stroke();
         },
         drawExternalLabel: function () { drawLabel(p.ctx, map, n, p.x, p.y, selected); },
