@@ -380,6 +380,63 @@ def assess_command(
     click.echo(f"Wrote {out}", err=True)
 
 
+@cli.group("overlay")
+def overlay_group() -> None:
+    """Maintain organisation overlays (AUTHORING.md, "Organisation overlays")."""
+
+
+@overlay_group.command("refresh")
+@click.argument("ids", nargs=-1)
+@_root_option
+@_overlay_option
+@click.option(
+    "--accept",
+    is_flag=True,
+    help="Record the new fingerprints in the overlay files (only those lines change).",
+)
+def refresh_command(
+    ids: tuple[str, ...], root: Path, overlays: tuple[Path, ...], accept: bool
+) -> None:
+    """Show how each standard section an overlay replaces changed upstream; accept it.
+
+    For every replaced section whose recorded fingerprint is not that of the standard text
+    now, print the unified diff from the text the overlay was written against (found in the
+    project's git history) to the text now. Review your own section against it, then run
+    again with --accept to record the new fingerprint. IDS limits it to those elements.
+
+    \b
+    Examples:
+      portal overlay refresh                       what changed upstream, as diffs
+      portal overlay refresh itil-change-management --accept
+    """
+    from builder.load.refresh import accept as accept_one
+    from builder.load.refresh import replaced_text, section_diff, stale_sections
+
+    cfg = BuildConfig.from_root(root, overlays=overlays or None)
+    try:
+        stale = stale_sections(cfg, ids)
+        for item in stale if accept else ():
+            accept_one(cfg, item)
+            click.echo(f"{item.location}: recorded '{item.title}: {item.current}' ({item.node_id})")
+    except BuilderError as e:
+        raise click.ClickException(str(e)) from e
+    if not stale:
+        click.echo(
+            "Nothing to refresh: each replaced section records its standard text's fingerprint."
+        )
+    if accept or not stale:
+        return
+    for item in stale:
+        what = "records no fingerprint" if not item.recorded else "changed since"
+        click.echo(f'{item.location}: section "{item.title}" of {item.node_id}: {what}')
+        click.echo(section_diff(item, replaced_text(cfg, item)))
+        click.echo("")
+    click.echo(
+        f"{len(stale)} section{'s' if len(stale) != 1 else ''} to review. Update your own text "
+        "where the standard change matters, then run again with --accept."
+    )
+
+
 @cli.command("links")
 @_root_option
 @click.option(

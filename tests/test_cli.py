@@ -41,6 +41,7 @@ def test_expected_commands():
         "gaps",
         "links",
         "map",
+        "overlay",
         "path",
         "search",
         "serve",

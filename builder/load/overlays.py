@@ -40,7 +40,16 @@ from builder.load.schema import Field, check_fields, did_you_mean
 from builder.load.yamlutil import LineDict, read_yaml
 from builder.model import LOCAL, Guidance, Mapping, MappingFile, OverlayChange
 
-__all__ = ["EXTENSION", "OVERLAY_FILE", "Overlaid", "apply_overlays", "fingerprint"]
+__all__ = [
+    "EXTENSION",
+    "OVERLAY_FILE",
+    "Overlaid",
+    "StaleSection",
+    "apply_overlays",
+    "fingerprint",
+    "section_text",
+    "yaml_string",
+]
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +77,23 @@ SEE_ALSO = "See also in our practice"
 
 
 @dataclass(frozen=True, slots=True)
+class StaleSection:
+    """A replaced section whose recorded fingerprint is not that of the standard text now
+    (or that records none): what ``portal overlay refresh`` shows and accepts."""
+
+    #: The section's entry under ``replace`` in the overlay file.
+    location: SourceLocation
+    node_id: str
+    title: str
+    #: The fingerprint the overlay records ('' when none), and that of the standard text now.
+    recorded: str
+    current: str
+    #: Where the standard section is now, and its text (without the heading line).
+    standard: SourceLocation
+    standard_text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Overlaid:
     """The sources once every overlay is applied."""
 
@@ -76,6 +102,7 @@ class Overlaid:
     mappings: list[Mapping]
     problems: list[Problem]
     unreadable: set[str] = field(default_factory=set)
+    stale: list[StaleSection] = field(default_factory=list)
 
 
 def fingerprint(text: str) -> str:
@@ -85,6 +112,27 @@ def fingerprint(text: str) -> str:
     True
     """
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:12]
+
+
+def yaml_string(value: str) -> str:
+    """Return ``value`` as YAML reads it back as the same string: quoted when it is all digits
+    (a fingerprint can be, and YAML would read a number, leading zeros lost).
+
+    >>> yaml_string("1083d235628b"), yaml_string("012345678901")
+    ('1083d235628b', "'012345678901'")
+    """
+    return f"'{value}'" if value.isdigit() else value
+
+
+def section_text(body: str, title: str) -> str | None:
+    """Return the text of the ``## title`` section of ``body`` (without its heading line), or
+    None when it has no such section: the text a fingerprint is taken of.
+
+    >>> section_text("Intro.\\n\\n## Steps\\n\\n1. Do it.\\n\\n## Notes\\n\\nNone.", "Steps")
+    '\\n1. Do it.\\n'
+    """
+    piece = next((p for p in _pieces(body, "", 1) if p.title == title), None)
+    return None if piece is None else piece.content
 
 
 def apply_overlays(
@@ -120,7 +168,7 @@ def apply_overlays(
                 files.append(header)
     if cfg.overlays:
         log.debug("applied %d overlays", len(cfg.overlays))
-    return Overlaid(state.nodes(), files, records, problems, state.unreadable)
+    return Overlaid(state.nodes(), files, records, problems, state.unreadable, state.stale)
 
 
 # -----------------------------------------------------------------------------
@@ -146,6 +194,7 @@ class _State:
         self.local: list[Guidance] = []
         self.claims: dict[tuple[str, str], _Claim] = {}
         self.unreadable: set[str] = set()
+        self.stale: list[StaleSection] = []
 
     def nodes(self) -> list[Guidance]:
         """Return every node: the first of each id as the overlays left it, duplicates as read."""
@@ -394,7 +443,7 @@ def _merge_sections(
         if not state.claim(target_id, f"section {title!r}", overlay, where, problems):
             continue
         standard = merged[index]
-        _check_fingerprint(title, target_id, standard, recorded, where, problems)
+        _check_fingerprint(title, target_id, standard, recorded, where, state, problems)
         merged[index] = mine[title]
         changes.append(
             OverlayChange(title, "replaced", overlay, mine[title].location(), standard.content)
@@ -430,21 +479,28 @@ def _check_fingerprint(
     standard: _Piece,
     recorded: Any,
     where: SourceLocation,
+    state: _State,
     problems: list[Problem],
 ) -> None:
     """Warn when the standard text changed since the overlay replaced it, or has no record."""
     current = fingerprint(standard.content)
-    if recorded is None or not str(recorded).strip():
+    written = "" if recorded is None else str(recorded).strip()
+    if written != current:
+        stale = StaleSection(
+            where, target_id, title, written, current, standard.location(), standard.content
+        )
+        state.stale.append(stale)
+    if not written:
         msg = (
             f"replaces section {title!r} of {target_id} but records no fingerprint of the "
-            f"standard text; write it as '{title}: {current}' under 'replace'"
+            f"standard text; write it as '{title}: {yaml_string(current)}' under 'replace'"
         )
         problems.append(Problem(where, "no-fingerprint", msg, WARNING))
-    elif str(recorded).strip() != current:
+    elif written != current:
         msg = (
             f'replaces section "{title}" of {target_id}, which changed since; review the new '
             f"standard text ({standard.location()}), then record its fingerprint: "
-            f"'{title}: {current}'"
+            f"'{title}: {yaml_string(current)}'"
         )
         problems.append(Problem(where, "standard-changed", msg, WARNING))
 
