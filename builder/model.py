@@ -292,6 +292,10 @@ class Term:
     location: SourceLocation
     expansion: str | None = None
     see: tuple[str, ...] = ()
+    #: :data:`STANDARD`, or :data:`LOCAL` for a term an overlay adds or overrides.
+    origin: str = STANDARD
+    #: The standard definition a local term overrides (kept one click away), else None.
+    standard_definition: str | None = None
 
     @property
     def is_acronym(self) -> bool:

@@ -371,6 +371,10 @@ def _check_value(spec: Field, value: Any, loc: SourceLocation) -> Iterator[Probl
         if not isinstance(value, dict):
             yield Problem(loc, "bad-type", f"{spec.name!r} must be a mapping; got {value!r}")
         return
+    if spec.type is bool:
+        if not isinstance(value, bool):
+            yield Problem(loc, "bad-type", f"{spec.name!r} must be true or false; got {value!r}")
+        return
     if spec.type is int and (isinstance(value, bool) or not isinstance(value, int)):
         yield Problem(loc, "bad-type", f"{spec.name!r} must be an integer; got {value!r}")
         return
