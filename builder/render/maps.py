@@ -426,13 +426,15 @@ def map_json(view: MapView) -> str:
             if any(e["relation"] == rel for e in view.edges)
         },
         "palette": PALETTE,
-        "tints": {
-            key: {"light": list(TINTS[key].light), "dark": list(TINTS[key].dark)}
-            for key in _tints_used(view)
-        },
         "prefix": view.prefix,
         "current": view.current,
     }
+    # Only a map with elements an overlay marks carries their colours.
+    tints = {
+        k: {"light": list(TINTS[k].light), "dark": list(TINTS[k].dark)} for k in _tints_used(view)
+    }
+    if tints:
+        data["tints"] = tints
     return script_json(data)
 
 
