@@ -156,6 +156,44 @@ def test_maps_tint_local_and_hidden_elements(built: Built) -> None:
     assert data["tints"]["hidden"]["light"] == ["#E4E4E4", "#9E9E9E"]
 
 
+def _glossary_entry(html: str, anchor: str) -> str:
+    return html.split(f'<dt id="{anchor}">', 1)[1].split("<dt ", 1)[0]
+
+
+def test_local_glossary_terms_are_labelled_and_an_override_keeps_the_standard(
+    built: Built,
+) -> None:
+    html = _article(built.html("glossary.html"))
+    label = '<span class="portal-local-label">Our practice</span>'
+    assert "Terms labelled <strong>Our practice</strong> are this organisation" in html
+    dcc = _glossary_entry(html, "term-dcc")
+    assert dcc.startswith(f"<strong>DCC</strong> (Daily Change Call) {label}</dt>")
+    assert 'href="task-fb-run-the-daily-change-call.html"' in dcc
+    major = _glossary_entry(html, "term-major-incident")
+    ours, standard = major.split('<details class="quote">', 1)
+    assert label in ours and "At Fernbrook, a P1" in ours
+    assert "The standard definition this replaces" in standard
+    assert "An incident with the highest impact on the business" in standard
+    assert "highest impact" not in ours
+    assert html.count('id="term-major-incident"') == 1  # replaced, not listed twice
+    assert label not in _glossary_entry(html, "term-cab")
+
+
+def test_local_acronyms_expand_on_pages_and_in_both_searches(built: Built) -> None:
+    from builder.search.engine import search
+
+    page = _article(built.html("task-fb-run-the-daily-change-call.html"))
+    assert '<abbr title="Daily Change Call">DCC</abbr>' in page
+    # fb-change-control says "warehouse management system", never WMS: found by the synonym.
+    assert "WMS" not in _article(built.html("fb-change-control.html"))
+    hits = [h.id for h in search(built.cfg, "WMS", limit=5).hits]
+    assert hits[0] == "fb-change-control"
+    script = (built.site / "search" / "portal-search-index.js").read_text()
+    data = json.loads(script.removeprefix("var portalSearchIndex = ").rstrip().removesuffix(";"))
+    assert data["synonyms"]["wms"] == ["warehouse management system"]
+    assert data["synonyms"]["dcc"] == ["daily change call"]
+
+
 def test_local_crosswalk_is_built(built: Built) -> None:
     page = built.html("crosswalks/fb-process-model-itil.html")
     assert "Fernbrook change control" in page and "Change Management" in page
