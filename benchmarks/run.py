@@ -133,7 +133,7 @@ def pipeline_steps(root: Path) -> dict[str, float]:
     """The pipeline without mkdocs, one step after another, and search latency, on ``root``."""
     from search_quality import WARM_UP
 
-    from builder.render.pages import render_docs
+    from builder.render.docs import render_docs
     from builder.search.engine import SearchEngine
     from builder.search.index import find_related, write_index
     from builder.search.store import content_hash, index_dir, publish_generation

@@ -26,7 +26,7 @@ from builder.graph import build_graph
 from builder.load import load_content, load_glossary, load_mappings, load_questionnaire
 from builder.load.overlays import apply_overlays
 from builder.model import Corpus, Questionnaire
-from builder.render.pages import render_docs
+from builder.render.docs import render_docs
 from builder.search.store import content_hash, copy_to_site, index_dir, publish_generation
 from builder.search.worker import IndexWorker
 from builder.site import (

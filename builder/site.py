@@ -22,7 +22,7 @@ import yaml
 from builder.config import BuildConfig
 from builder.errors import SiteBuildError
 from builder.fsutil import write_text
-from builder.render.pages import NavItem
+from builder.render.nav import NavItem
 
 __all__ = ["run_mkdocs", "swap_site", "write_mkdocs_config"]
 

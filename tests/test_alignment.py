@@ -13,7 +13,7 @@ from builder.alignment import AmbiguousName, coverage, gaps, path, resolve
 from builder.cli import cli
 from builder.pipeline import check
 from builder.render.crosswalks import crosswalk_csv, render_crosswalks
-from builder.render.pages import _environment
+from builder.render.templating import markdown_environment
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_path_explains_each_hop(checked):
 
 
 def test_crosswalk_pages_csv_and_gaps(checked):
-    files = render_crosswalks(_environment(), checked.corpus)
+    files = render_crosswalks(markdown_environment(), checked.corpus).files
     assert sorted(files) == [
         "crosswalks/alpha-beta-gaps.md",
         "crosswalks/alpha-beta.csv",

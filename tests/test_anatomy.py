@@ -12,7 +12,7 @@ from builder.config import BuildConfig
 from builder.errors import ValidationFailed
 from builder.graph import RELATION, USED_BY
 from builder.pipeline import check
-from builder.render.pages import render_docs
+from builder.render.docs import render_docs
 
 STEPS = """
 subprocesses:

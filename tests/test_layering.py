@@ -1,4 +1,4 @@
-"""Imports point upstream only: model/errors <- load <- graph <- validate <- index, render <- site, indexer <- pipeline <- search, cli."""
+"""Imports point upstream only: model/errors <- load <- graph <- validate <- index, render <- site, indexer <- pipeline <- search, cli; and no modules import each other round a cycle (within render/, say)."""
 
 from __future__ import annotations
 
@@ -141,3 +141,59 @@ def test_relative_imports_in_a_package_resolve_from_the_package():
     assert wrong_imports("from ..cli import main", "builder.load", True) == [
         "builder.load imports builder.cli"
     ]
+
+
+def is_module(name: str) -> bool:
+    """Whether ``builder.x.y`` is a module or package of the builder."""
+    path = PACKAGE.parent.joinpath(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Every builder module and the builder modules it imports."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = module_name(path)
+        targets = set()
+        for target, names in imported(
+            ast.parse(path.read_text()), name, path.name == "__init__.py"
+        ):
+            # ``from builder.render import maps`` imports the module builder.render.maps.
+            modules = [f"{target}.{n}" for n in names if is_module(f"{target}.{n}")]
+            targets.update(modules or [target])
+        graph[name] = targets - {name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Return one cycle through each module that lies on one (depth-first search)."""
+    found: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        path.append(node)
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == 1:
+                found.append([*path[path.index(target) :], target])
+            elif target not in state:
+                visit(target)
+        path.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    return found
+
+
+def test_no_module_imports_itself_round_a_cycle():
+    graph = import_graph()
+    assert "builder.render.nav" in graph["builder.render.docs"]  # the graph sees the imports
+    assert cycles(graph) == []
+
+
+def test_a_cycle_is_found():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(graph) == [["a", "b", "c", "a"]]

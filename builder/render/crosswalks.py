@@ -20,6 +20,7 @@ from builder.alignment import (
     pair_records,
 )
 from builder.model import RELATION_WORDS, Corpus, Guidance, Mapping
+from builder.render.nav import NavItem, Rendered, nav_title
 
 __all__ = ["SYMBOLS", "coverage_chart", "crosswalk_csv", "render_crosswalks", "short_title"]
 
@@ -42,9 +43,11 @@ _VERBS = {
 }
 
 
-def render_crosswalks(env: jinja2.Environment, corpus: Corpus) -> dict[str, str]:
-    """Return {docs-relative path: text} for every pair's crosswalk, gap page and CSV."""
+def render_crosswalks(env: jinja2.Environment, corpus: Corpus) -> Rendered:
+    """Return every pair's crosswalk, gap page and CSV, and the "Crosswalks" nav section: one
+    entry per pair, its crosswalk with its gap analysis under it."""
     files: dict[str, str] = {}
+    entries: dict[str, NavItem] = {}
     for header in pair_files(corpus):
         a, b = header.framework_ids
         if a not in corpus or b not in corpus:
@@ -82,7 +85,12 @@ def render_crosswalks(env: jinja2.Environment, corpus: Corpus) -> dict[str, str]
         files[f"crosswalks/{slug}-gaps.md"] = env.get_template("gaps.md.j2").render(
             **context, sides=sides
         )
-    return files
+        title = nav_title(f"{corpus[a].title} and {corpus[b].title}")
+        entries[f"crosswalks/{slug}.md"] = {
+            title: [f"crosswalks/{slug}.md", {"Gap analysis": f"crosswalks/{slug}-gaps.md"}]
+        }
+    nav: list[NavItem] = [{"Crosswalks": [entries[p] for p in sorted(entries)]}] if entries else []
+    return Rendered(files, nav)
 
 
 def crosswalk_csv(corpus: Corpus, records: list[Mapping]) -> str:

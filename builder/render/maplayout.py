@@ -13,6 +13,7 @@ its neighbours in the next column, sweeping down and up a few times.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,7 +136,9 @@ def barycentre_order(
         key = {}
         for n in cols[target]:
             near = [ref[v] for v in adjacent.get(n, ()) if v in ref]
-            key[n] = sum(near) / len(near) if near else here[n]
+            # fsum: a float sum that does not depend on the order a set of neighbours
+            # iterates in, which changes with the hash seed and so from build to build
+            key[n] = math.fsum(near) / len(near) if near else here[n]
         cols[target].sort(key=lambda n: key[n])
 
     for _ in range(sweeps):
@@ -201,7 +204,7 @@ def columns_layout(
             wanted = []
             for n in columns[i]:
                 near = [ys[v] for v in neighbours.get(n, ()) if v in ref]
-                wanted.append(sum(near) / len(near) if near else None)
+                wanted.append(math.fsum(near) / len(near) if near else None)
             _spread(columns[i], wanted, heights, top, ys)
     for i, column in enumerate(columns):
         for n in column:

@@ -6,9 +6,15 @@ escape with filters). A missing variable is an error, never an empty string.
 
 from __future__ import annotations
 
+import html
+import json
+import re
+
 import jinja2
 
-__all__ = ["environment"]
+from builder.render.mdtext import cell, md
+
+__all__ = ["environment", "markdown_environment"]
 
 
 def environment() -> jinja2.Environment:
@@ -21,3 +27,18 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+
+
+def markdown_environment() -> jinja2.Environment:
+    """Return the environment of the docs pages, with the filters their templates escape with:
+    ``md`` and ``cell`` (Markdown text and table cells), ``tojson``, ``abbr`` (an abbreviation's
+    expansion) and ``anchor`` (a glossary term's id)."""
+    env = environment()
+    env.filters["md"] = md
+    env.filters["cell"] = cell
+    env.filters["tojson"] = lambda v: json.dumps(v, ensure_ascii=False)
+    env.filters["abbr"] = lambda v: " ".join(html.escape(str(v), quote=True).split())
+    env.filters["anchor"] = lambda v: (
+        "term-" + (re.sub(r"[^a-z0-9]+", "-", str(v).lower()).strip("-") or "x")
+    )
+    return env
