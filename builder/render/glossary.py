@@ -7,7 +7,7 @@ from typing import Any
 
 import jinja2
 
-from builder.model import Corpus, Term
+from builder.model import LOCAL, Corpus, Term
 from builder.render.nav import Rendered
 
 __all__ = ["abbreviations_in", "acronym_pattern", "render_glossary"]
@@ -22,7 +22,9 @@ def render_glossary(env: jinja2.Environment, corpus: Corpus) -> Rendered:
         letter = term.term[0].upper() if term.term[0].isalpha() else "#"
         see = [{"id": i, "title": corpus[i].title} for i in term.see if i in corpus]
         letters.setdefault(letter, []).append({"term": term, "see": see})
-    text = env.get_template("glossary.md.j2").render(letters=sorted(letters.items()))
+    # An overlay's terms are labelled; the page says what the label means when it has any.
+    local = any(t.origin == LOCAL for t in corpus.glossary)
+    text = env.get_template("glossary.md.j2").render(letters=sorted(letters.items()), local=local)
     return Rendered({"glossary.md": text}, [{"Glossary": "glossary.md"}])
 
 
