@@ -3,6 +3,7 @@ section is shown as a diff and, with --accept, its fingerprint is recorded in pl
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -10,8 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from builder.cli import cli
+from builder.config import BuildConfig
 from builder.load.overlays import fingerprint
 from builder.pipeline import check
+from tests.conftest import REPO
 from tests.test_overlays import REPLACE_SCOPE, ext, scope_fingerprint
 
 STANDARD = "content/alpha/alpha-incident.md"
@@ -151,6 +154,10 @@ def test_ids_limit_the_refresh(upstream) -> None:
     cfg, _ = upstream
     before = (cfg.root / OURS).read_bytes()
     assert refresh(cfg.root, "alpha-change", "--accept")[1].startswith("Nothing to refresh")
+    assert refresh(cfg.root, "alpha-incidnt", "--accept") == (
+        1,
+        "Error: unknown id 'alpha-incidnt'; did you mean 'alpha-incident'?\n",
+    )
     assert (cfg.root / OURS).read_bytes() == before
 
 
@@ -163,3 +170,34 @@ def test_an_overlay_with_errors_is_not_refreshed(upstream) -> None:
     assert code == 1
     assert f"{OURS}:2: extends unknown id 'alpha-incidnet'; did you mean 'alpha-incident'?" in out
     assert path.read_text() == before
+
+
+def test_the_example_overlay_over_a_changed_standard_procedure(tmp_path: Path) -> None:
+    """The worked example: the standard Steps it replaces gain a check upstream."""
+    root = tmp_path / "portal"
+    for folder in ("content", "mappings", "examples/overlay-fernbrook"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "portal.yaml").write_text("overlays: [examples/overlay-fernbrook]\n")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "portal and overlay")
+    standard = root / "content/tasks/task-assess-and-schedule-a-normal-change.md"
+    old = "1. **Check the RFC is complete.**"
+    new = "1. **Check the RFC is complete and names a business owner.**"
+    standard.write_text(standard.read_text().replace(old, new, 1))
+    git(root, "commit", "-q", "-am", "upstream: the RFC names a business owner")
+    extension = root / "examples/overlay-fernbrook/content/extensions/" / standard.name
+    code, out = refresh(root)
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0].startswith(
+        "examples/overlay-fernbrook/content/extensions/task-assess-and-schedule-a-normal-change.md:4:"
+    )
+    assert any(line.startswith(f"-{old}") for line in lines)
+    assert any(line.startswith(f"+{new}") for line in lines)
+    code, out = refresh(root, "--accept")
+    assert code == 0, out
+    assert "# fingerprint of the standard text replaced" in extension.read_text()
+    cfg = BuildConfig.from_root(root, strict=True)
+    assert warnings(cfg) == []

@@ -27,7 +27,7 @@ from pathlib import Path
 import yaml
 
 from builder.config import BuildConfig
-from builder.errors import Problem, ValidationFailed
+from builder.errors import BuilderError, Problem, ValidationFailed
 from builder.fsutil import write_bytes
 from builder.load.content import load_content, split_front_matter
 from builder.load.mappings import load_mappings
@@ -38,6 +38,7 @@ from builder.load.overlays import (
     section_text,
     yaml_string,
 )
+from builder.load.schema import did_you_mean
 
 __all__ = ["Replaced", "accept", "replaced_text", "section_diff", "stale_sections"]
 
@@ -65,6 +66,7 @@ def stale_sections(cfg: BuildConfig, only: Iterable[str] = ()) -> list[StaleSect
 
     Raises:
         ValidationFailed: content/, mappings/ or an overlay has errors (fix them first).
+        BuilderError: an id of ``only`` names no element.
     """
     guidance, problems, _ = load_content(cfg)
     files, records, mapping_problems = load_mappings(cfg)
@@ -73,6 +75,10 @@ def stale_sections(cfg: BuildConfig, only: Iterable[str] = ()) -> list[StaleSect
     if errors:
         raise ValidationFailed(errors)
     wanted = set(only)
+    known = {n.id for n in overlaid.guidance}
+    for node_id in sorted(wanted - known):
+        msg = f"unknown id {node_id!r}{did_you_mean(node_id, known)}"
+        raise BuilderError(msg)
     stale = [s for s in overlaid.stale if not wanted or s.node_id in wanted]
     return sorted(stale, key=lambda s: (s.location.path, s.location.line))
 
