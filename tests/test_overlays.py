@@ -181,6 +181,16 @@ def test_no_warning_while_the_standard_section_is_unchanged(make_project) -> Non
     assert problems_of(make_project, REPLACE_SCOPE) == []
 
 
+def test_an_overlay_saved_with_windows_line_endings_reads_the_same(make_project) -> None:
+    rel = "ours/content/alpha-incident.md"
+    files: dict[str, str | bytes] = dict(REPLACE_SCOPE)
+    files[rel] = REPLACE_SCOPE[rel].replace("\n", "\r\n").encode()
+    result = check(make_project(files, minimal=True))
+    assert result.problems == []
+    titles = [s.title for s in result.corpus["alpha-incident"].sections]
+    assert titles.count("Scope") == 1 and titles[-1] == "Who to call"
+
+
 def test_warning_when_the_standard_section_changed(make_project) -> None:
     files = dict(REPLACE_SCOPE)
     changed = page("alpha-incident", "process", "Alpha Incident Handling").replace(

@@ -87,16 +87,19 @@ def _load(loader_class: type[Any], text: str, line_offset: int) -> Any:
 
 
 def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
-    """Decode a source file's bytes as UTF-8 (a leading byte-order mark is dropped).
+    """Decode a source file's bytes as UTF-8 (a leading byte-order mark is dropped, and Windows
+    line endings become newlines, so that a file saved on Windows keeps its headings).
 
     Returns:
         The text, or None and the problem at the line of the first bad byte.
 
     >>> print(decode(b"a: 1\\nb: caf\\xe9\\n", "x.yaml")[1][0])
     x.yaml:2: not valid UTF-8 (byte 0xe9 at offset 11); save the file as UTF-8
+    >>> decode(b"## Scope\\r\\n\\r\\nText.\\r\\n", "x.md")
+    ('## Scope\\n\\nText.\\n', [])
     """
     try:
-        return raw.decode("utf-8").removeprefix("\ufeff"), []
+        return raw.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n"), []
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         msg = f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start}); save the file as UTF-8"
