@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from builder.config import BuildConfig
 from builder.pipeline import build
 from builder.render.maps import map_json, overview_view
+from builder.render.mapstyle import RELATION_STYLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -138,6 +139,18 @@ def test_dark_scheme_labels_keep_their_contrast(site, browser):
             painted = frame(p)
             assert painted.contrast() >= 4.5, name
             assert painted.background != "rgb(255, 255, 255)"
+            # The legend's line samples are drawn in the dark scheme's colours, as the canvas.
+            html = (site / "maps" / f"{name}.html").read_text(encoding="utf-8")
+            shown = re.findall(r'class="pm-relation" value="([\w-]+)"', html)
+            assert shown, name
+            for rel in shown:
+                label = p.locator(f'label:has(.pm-relation[value="{rel}"])')
+                # (A horizontal line has no height, so Playwright never calls it visible.)
+                expect(label.locator("line.pm-scheme-dark")).to_have_css("display", "inline")
+                expect(label.locator("line.pm-scheme-dark")).to_have_attribute(
+                    "stroke", RELATION_STYLE[rel].dark
+                )
+                expect(label.locator("line.pm-scheme-light")).to_have_css("display", "none")
 
 
 def test_presenter_mode_fills_the_screen_with_larger_labels(site, browser):

@@ -275,6 +275,7 @@ def test_legends_explain_overlay_tints_exactly_where_maps_show_them(
     tab = Offline(browser, viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     try:
         p = tab.page
+        own_framework_legends = 0
         for name, expected in LEGEND_PAGES.items():
             # What the page's maps ship decides the legend, as the table above says.
             shipped = {n["tint"] for n in _map_nodes(built.html(name)).values() if "tint" in n}
@@ -296,6 +297,17 @@ def test_legends_explain_overlay_tints_exactly_where_maps_show_them(
                 if node in _map_nodes(built.html(name)):
                     fill = getattr(TINTS[key], scheme)[0]
                     p.wait_for_function(_PIXEL, arg=[node, _rgb(fill)])
+            if 'class="pm-framework" value="fb-process-model"' in built.html(name):
+                # The overlay's own framework: all its elements are drawn local, and so is its
+                # swatch among the frameworks, in this scheme's colours.
+                own_framework_legends += 1
+                own = p.locator('label:has(.pm-framework[value="fb-process-model"])')
+                expect(own.locator(f".pm-scheme-{scheme}")).to_be_visible()
+                expect(own.locator(f".pm-scheme-{scheme}")).to_have_attribute(
+                    "fill", getattr(TINTS["local"], scheme)[0]
+                )
+                expect(own.locator(f".pm-scheme-{other}")).to_be_hidden()
+        assert own_framework_legends >= 2
         assert tab.errors == []
     finally:
         tab.close()

@@ -44,7 +44,7 @@ from builder.render.mapstyle import (
     framework_styles,
     short_name,
 )
-from builder.render.overlay import TINTS, overlay_tint
+from builder.render.overlay import TINTS, Tint, overlay_tint
 
 __all__ = [
     "LOCAL_LIMIT",
@@ -445,14 +445,15 @@ def map_page_context(view: MapView) -> dict[str, Any]:
         "data": map_json(view),
         "names": sorted({n["name"] for n in view.nodes}),
         "frameworks": [
-            {"id": fw, **style}
+            {"id": fw, **style, "tint": _framework_tint(view, fw)}
             for fw, style in sorted(view.frameworks.items(), key=lambda kv: kv[1]["order"])
         ],
         "relations": [
             {
                 "id": rel,
                 "label": style.label,
-                "colour": style.light,
+                "light": style.light,
+                "dark": style.dark,
                 "dash": " ".join(str(x) for x in style.dashes),
             }
             for rel, style in RELATION_STYLE.items()
@@ -474,6 +475,16 @@ def map_page_context(view: MapView) -> dict[str, Any]:
         "edge_count": len(view.edges),
         "neighbours": _neighbour_list(view),
     }
+
+
+def _framework_tint(view: MapView, framework: str) -> Tint | None:
+    """Return the tint every node of ``framework`` on the map is drawn with, if they share one
+    (an overlay's own framework: all its elements are local), so that its legend swatch shows
+    the colours its nodes have in each scheme; None when its nodes keep the framework colour."""
+    tints = {n.get("tint") for n in view.nodes if n["framework"] == framework}
+    if len(tints) == 1 and (key := tints.pop()) is not None:
+        return TINTS[key]
+    return None
 
 
 def _tints_used(view: MapView) -> list[str]:
