@@ -412,65 +412,119 @@ def _merge_sections(
     problems: list[Problem],
 ) -> list[_Piece] | None:
     """Return the node's pieces with the extension's sections replaced, inserted or appended."""
-    replaces: dict[str, Any] = data.get("replace") or LineDict()
-    inserts: dict[str, Any] = data.get("insert") or LineDict()
     before = len(problems)
-    mine = {p.title: p for p in ours}
-    titles = [p.title for p in pieces if p.title is not None]
-    for piece in ours:
-        assert piece.title is not None
-        if piece.title in replaces or piece.title in inserts or piece.title not in titles:
-            continue
-        msg = (
-            f"{target_id!r} already has a section {piece.title!r}: list it under 'replace' "
-            f"to replace it, or give the new section another heading"
-        )
-        problems.append(Problem(piece.location(), "bad-extension", msg))
-    merged = list(pieces)
-    for title, recorded in replaces.items():
-        title = str(title)
-        where = SourceLocation(path, _key_line(data, "replace", title))
-        if title not in mine:
-            msg = f"'replace' names section {title!r}, but this file has no '## {title}'"
-            problems.append(Problem(where, "bad-extension", msg))
-            continue
-        index = next((i for i, p in enumerate(merged) if p.title == title), None)
-        if index is None:
-            hint = did_you_mean(title, titles)
-            msg = f"replaces section {title!r} of {target_id}, which has no such section{hint}"
-            problems.append(Problem(where, "unknown-section", msg))
-            continue
-        if not state.claim(target_id, f"section {title!r}", overlay, where, problems):
-            continue
-        standard = merged[index]
-        _check_fingerprint(title, target_id, standard, recorded, where, state, problems)
-        merged[index] = mine[title]
-        changes.append(
-            OverlayChange(title, "replaced", overlay, mine[title].location(), standard.content)
-        )
-    for title, after in inserts.items():
-        title = str(title)
-        where = SourceLocation(path, _key_line(data, "insert", title))
-        if title not in mine:
-            msg = f"'insert' names section {title!r}, but this file has no '## {title}'"
-            problems.append(Problem(where, "bad-extension", msg))
-            continue
-        index = next((i for i, p in enumerate(merged) if p.title == after), None)
-        if not isinstance(after, str) or index is None:
-            hint = did_you_mean(str(after), titles)
-            msg = f"inserts {title!r} after section {after!r} of {target_id}, which has no such section{hint}"
-            problems.append(Problem(where, "unknown-section", msg))
-            continue
-        merged.insert(index + 1, mine[title])
-        changes.append(OverlayChange(title, "added", overlay, mine[title].location()))
-    for piece in ours:
-        if piece.title in replaces or piece.title in inserts or piece.title in titles:
-            continue
-        merged.append(piece)
-        changes.append(OverlayChange(str(piece.title), "added", overlay, piece.location()))
+    merge = _SectionMerge(data, path, target_id, overlay, state, changes, problems, pieces, ours)
+    merge.check_new_titles()
+    merge.replace()
+    merge.insert()
+    merge.append_the_rest()
     if any(p.is_error for p in problems[before:]):
         return None
-    return merged
+    return merge.merged
+
+
+@dataclass
+class _SectionMerge:
+    """One extension's sections merged into its target's: ``merged`` starts as the standard
+    pieces; each step records what it changed in ``changes`` and what is wrong in ``problems``."""
+
+    data: LineDict
+    path: str
+    target_id: str
+    overlay: str
+    state: _State
+    changes: list[OverlayChange]
+    problems: list[Problem]
+    pieces: list[_Piece]
+    ours: list[_Piece]
+    merged: list[_Piece] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.merged = list(self.pieces)
+        self.replaces: dict[str, Any] = self.data.get("replace") or LineDict()
+        self.inserts: dict[str, Any] = self.data.get("insert") or LineDict()
+        self.mine = {p.title: p for p in self.ours}
+        self.titles = [p.title for p in self.pieces if p.title is not None]
+
+    def _listed(self, title: str | None) -> bool:
+        return title in self.replaces or title in self.inserts
+
+    def _problem(self, where: SourceLocation, code: str, msg: str) -> None:
+        self.problems.append(Problem(where, code, msg))
+
+    def _named(self, key: str, title: str) -> SourceLocation | None:
+        """Return where ``key`` ('replace' or 'insert') names ``title``, or None (and a
+        problem) when this file has no such section to put in."""
+        where = SourceLocation(self.path, _key_line(self.data, key, title))
+        if title in self.mine:
+            return where
+        msg = f"{key!r} names section {title!r}, but this file has no '## {title}'"
+        self._problem(where, "bad-extension", msg)
+        return None
+
+    def check_new_titles(self) -> None:
+        """A section of ours that the target already has must be listed under 'replace'."""
+        for piece in self.ours:
+            assert piece.title is not None
+            if self._listed(piece.title) or piece.title not in self.titles:
+                continue
+            msg = (
+                f"{self.target_id!r} already has a section {piece.title!r}: list it under "
+                f"'replace' to replace it, or give the new section another heading"
+            )
+            self._problem(piece.location(), "bad-extension", msg)
+
+    def replace(self) -> None:
+        for key in self.replaces:
+            title = str(key)
+            where = self._named("replace", title)
+            if where is None:
+                continue
+            index = next((i for i, p in enumerate(self.merged) if p.title == title), None)
+            if index is None:
+                hint = did_you_mean(title, self.titles)
+                msg = f"replaces section {title!r} of {self.target_id}, which has no such section{hint}"
+                self._problem(where, "unknown-section", msg)
+                continue
+            claimed = f"section {title!r}"
+            if not self.state.claim(self.target_id, claimed, self.overlay, where, self.problems):
+                continue
+            standard, ours = self.merged[index], self.mine[title]
+            recorded = self.replaces[key]
+            _check_fingerprint(
+                title, self.target_id, standard, recorded, where, self.state, self.problems
+            )
+            self.merged[index] = ours
+            self.changes.append(
+                OverlayChange(title, "replaced", self.overlay, ours.location(), standard.content)
+            )
+
+    def insert(self) -> None:
+        for key, after in self.inserts.items():
+            title = str(key)
+            where = self._named("insert", title)
+            if where is None:
+                continue
+            index = next((i for i, p in enumerate(self.merged) if p.title == after), None)
+            if not isinstance(after, str) or index is None:
+                hint = did_you_mean(str(after), self.titles)
+                msg = f"inserts {title!r} after section {after!r} of {self.target_id}, which has no such section{hint}"
+                self._problem(where, "unknown-section", msg)
+                continue
+            self.merged.insert(index + 1, self.mine[title])
+            self.changes.append(
+                OverlayChange(title, "added", self.overlay, self.mine[title].location())
+            )
+
+    def append_the_rest(self) -> None:
+        """Sections of ours that are new and not placed go at the end, in file order."""
+        for piece in self.ours:
+            if self._listed(piece.title) or piece.title in self.titles:
+                continue
+            self.merged.append(piece)
+            self.changes.append(
+                OverlayChange(str(piece.title), "added", self.overlay, piece.location())
+            )
 
 
 def _check_fingerprint(
