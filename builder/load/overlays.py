@@ -297,21 +297,10 @@ def _extend(
     problems: list[Problem],
 ) -> None:
     """Merge one extension file into the node it names."""
-    found = list(check_fields(data, EXTENSION, path, what="extension front matter"))
-    problems.extend(found)
-    if any(p.is_error for p in found):
-        return
-    target_id: str = data["extends"].strip()
-    loc = SourceLocation(path, data.line_of("extends"))
-    node = state.by_id.get(target_id)
+    node = _extension_target(data, path, state, problems)
     if node is None:
-        hint = did_you_mean(target_id, state.by_id)
-        problems.append(Problem(loc, "unknown-id", f"extends unknown id {target_id!r}{hint}"))
         return
-    if node.hidden is not None:
-        msg = f"extends {target_id!r}, which an overlay hides; keep one of the two"
-        problems.append(Problem(loc, "overlay-conflict", msg))
-        return
+    target_id = node.id
     # Claims first, so that every conflict between two overlays is reported at once.
     updates: dict[str, Any] = {}
     for key in ("title", "summary"):
@@ -320,14 +309,7 @@ def _extend(
         ):
             updates[key] = " ".join(str(data[key]).split())
     pieces = _pieces(node.body, node.source.path, node.body_line)
-    ours = _pieces(body, path, body_line)
-    if ours and ours[0].title is None:
-        if ours[0].text.strip():
-            blank = len(ours[0].text) - len(ours[0].text.lstrip("\n"))
-            where = SourceLocation(path, ours[0].line + blank)
-            msg = "text before the first '## ' heading: an extension adds whole sections"
-            problems.append(Problem(where, "bad-extension", msg))
-        ours = ours[1:]
+    ours = _our_sections(body, path, body_line, problems)
     changes = list(node.changes)
     merged = _merge_sections(data, path, pieces, ours, target_id, overlay, state, changes, problems)
     if merged is None:
@@ -362,6 +344,43 @@ def _extend(
         words=count_words(new_body),
         changes=tuple(changes),
     )
+
+
+def _extension_target(
+    data: LineDict, path: str, state: _State, problems: list[Problem]
+) -> Guidance | None:
+    """Return the node an extension file names, or None (with its problems) when its front
+    matter is wrong, the id is unknown, or another overlay hides that node."""
+    found = list(check_fields(data, EXTENSION, path, what="extension front matter"))
+    problems.extend(found)
+    if any(p.is_error for p in found):
+        return None
+    target_id: str = data["extends"].strip()
+    loc = SourceLocation(path, data.line_of("extends"))
+    node = state.by_id.get(target_id)
+    if node is None:
+        hint = did_you_mean(target_id, state.by_id)
+        problems.append(Problem(loc, "unknown-id", f"extends unknown id {target_id!r}{hint}"))
+        return None
+    if node.hidden is not None:
+        msg = f"extends {target_id!r}, which an overlay hides; keep one of the two"
+        problems.append(Problem(loc, "overlay-conflict", msg))
+        return None
+    return node
+
+
+def _our_sections(body: str, path: str, body_line: int, problems: list[Problem]) -> list[_Piece]:
+    """Return an extension body's ``##`` sections; text before the first heading is an error
+    (an extension adds whole sections) and blank lines there are ignored."""
+    ours = _pieces(body, path, body_line)
+    if ours and ours[0].title is None:
+        if ours[0].text.strip():
+            blank = len(ours[0].text) - len(ours[0].text.lstrip("\n"))
+            where = SourceLocation(path, ours[0].line + blank)
+            msg = "text before the first '## ' heading: an extension adds whole sections"
+            problems.append(Problem(where, "bad-extension", msg))
+        ours = ours[1:]
+    return ours
 
 
 @dataclass(frozen=True, slots=True)
