@@ -22,7 +22,7 @@ from builder.errors import BuilderError
 
 if TYPE_CHECKING:
     from builder.errors import Problem
-    from builder.model import Corpus
+    from builder.model import Answers, Corpus, Questionnaire
     from builder.pipeline import CheckResult
 
 T = TypeVar("T")
@@ -150,16 +150,10 @@ def export(root: Path, fmt: str, out: Path | None, overlays: tuple[Path, ...]) -
     Each node and record carries its origin: standard, or local (from an overlay).
     """
     from builder.export import export_graph
-    from builder.fsutil import write_text
     from builder.pipeline import check as run_check
 
     result = _run(run_check, BuildConfig.from_root(root, overlays=overlays or None))
-    text = export_graph(result.graph, fmt)
-    if out is None:
-        click.echo(text, nl=False)
-    else:
-        write_text(out, text)
-        click.echo(f"Wrote {out}", err=True)
+    _emit(export_graph(result.graph, fmt), out)
 
 
 @cli.command("map")
@@ -329,11 +323,7 @@ def assess_command(
       portal assess answers.yaml -o report.html    the same result as the site's page
       portal assess answers.json --weights risk=2,value=3
     """
-    from dataclasses import replace
-
     from builder.assessment import score, template
-    from builder.fsutil import write_text
-    from builder.load.assessment import load_answers, parse_weights
     from builder.render.report import report_html, report_markdown
 
     checked = _run(_checked, BuildConfig.from_root(root))
@@ -344,25 +334,11 @@ def assess_command(
     if out is not None and not (as_template or as_json or report_suffix):
         raise click.BadParameter("the report must end in .md or .html", param_hint="--out")
     if as_template:
-        text = template(questionnaire)
-        if out is None:
-            click.echo(text, nl=False)
-        else:
-            write_text(out, text)
-            click.echo(f"Wrote {out}", err=True)
+        _emit(template(questionnaire), out)
         return
     if answers is None:
         raise click.UsageError("give an ANSWERS file (YAML or JSON), or --template")
-    loaded, problems = load_answers(answers, questionnaire)
-    if loaded is None:
-        raise click.ClickException("\n".join(str(p) for p in problems))
-    _print_warnings(problems)
-    if weights:
-        try:
-            loaded = replace(loaded, weights=parse_weights(weights))
-        except ValueError as e:
-            raise click.BadParameter(str(e), param_hint="--weights") from None
-    report = score(questionnaire, loaded)
+    report = score(questionnaire, _answers(answers, questionnaire, weights))
     if report.unanswered:
         click.echo(
             f"{len(report.unanswered)} questions unanswered: left out of the scores.", err=True
@@ -372,7 +348,32 @@ def assess_command(
         return
     titles = {n.id: n.title for n in checked.corpus}
     as_html = out is not None and out.suffix.lower() in (".html", ".htm")
-    text = (report_html if as_html else report_markdown)(questionnaire, report, titles)
+    _emit((report_html if as_html else report_markdown)(questionnaire, report, titles), out)
+
+
+def _answers(path: Path, questionnaire: Questionnaire, weights: str | None) -> Answers:
+    """Return the answers file read against the questionnaire, with ``--weights`` applied;
+    its problems stop the command, its warnings are printed."""
+    from dataclasses import replace
+
+    from builder.load.assessment import load_answers, parse_weights
+
+    loaded, problems = load_answers(path, questionnaire)
+    if loaded is None:
+        raise click.ClickException("\n".join(str(p) for p in problems))
+    _print_warnings(problems)
+    if weights:
+        try:
+            loaded = replace(loaded, weights=parse_weights(weights))
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="--weights") from None
+    return loaded
+
+
+def _emit(text: str, out: Path | None) -> None:
+    """Write ``text`` to ``out``, or to standard output when there is none."""
+    from builder.fsutil import write_text
+
     if out is None:
         click.echo(text, nl=False)
         return
