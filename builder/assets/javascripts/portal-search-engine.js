@@ -4,8 +4,8 @@
  * builder/search/export.py exports from that whoosh index (site/search/portal-search-index.js):
  * the same fields and boosts, BM25F with whoosh's idf and one-byte field lengths, the same
  * synonym phrases (scored at index time), the same stems (a table: no stemmer here), the
- * same spelling correction, fuzzy retry, framework intent, exact titles, filters and
- * how-to re-ranking. Scores are added in the order whoosh adds them, so that equal pages
+ * same spelling correction, fuzzy retry, framework intent, exact titles, the tie-break
+ * for an organisation's own pages, filters and how-to re-ranking. Scores are added in the order whoosh adds them, so that equal pages
  * tie the same way in both runtimes; a test compares the top ten of every benchmark query.
  *
  * No DOM here: PortalSearchEngine(data) returns {search(text, filters, limit)}.
@@ -172,6 +172,8 @@
     var FRAMEWORK_BOOST = intent.boost, COUNTERPART_SHARE = intent.share;
     var EXACT_TITLE_BOOST = intent.exact;
     var TEMPLATE_FACTOR = intent.template, TEMPLATE_WORDS = set(intent.templateWords);
+    var LOCAL_TIE = intent.localTie, local = intent.local;  // an overlay's pages win ties
+    local.forEach(function (d) { docs[d].local = true; });
     var longestName = 0;
     Object.keys(names).forEach(function (n) { longestName = Math.max(longestName, n.split(" ").length); });
     var counterparts = {};
@@ -388,6 +390,7 @@
           if (d.kind === "template" && final[d.n] !== 0) final[d.n] = final[d.n] * TEMPLATE_FACTOR;
         });
       }
+      local.forEach(function (d) { if (final[d] !== 0) final[d] = final[d] * LOCAL_TIE; });
       return final;
     }
 
@@ -526,7 +529,8 @@
       var hits = pool.slice(0, limit).map(function (h) {
         var d = docs[h[0]];
         return { id: d.id, title: d.title, url: d.id + ".html", kind: d.kind,
-          framework: d.framework, score: h[1], snippet: snippetOf(d, marker), doc: d };
+          framework: d.framework, local: d.local === true, score: h[1],
+          snippet: snippetOf(d, marker), doc: d };
       });
       return { query: cleaned, hits: hits, didYouMean: didYouMean,
         fuzzy: fuzzy && hits.length > 0, marker: marker };
@@ -538,6 +542,7 @@
       analyze: analyze,
       docs: docs,
       filters: data.filters,
+      localLabel: data.localLabel,
       stemsOf: function (text) { return analyze(text); }
     };
   }

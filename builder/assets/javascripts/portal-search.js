@@ -170,6 +170,10 @@
         head.appendChild(el("span", { "class": "portal-search__badge portal-search__badge--fw" },
           shortName(hit.framework)));
       }
+      if (hit.local) {  // the organisation's own page, marked as on the page itself
+        head.appendChild(el("span", { "class": "portal-search__badge portal-search__badge--local" },
+          engine.localLabel));
+      }
       item.appendChild(head);
       var text = el("div", { "class": "portal-search__snippet" });
       hit.snippet.forEach(function (part) {
