@@ -161,8 +161,8 @@
     var query = highlightQuery(found);
     found.hits.forEach(function (hit, i) {
       var item = el("li", { id: "portal-search-option-" + i, role: "option",
-        "aria-selected": "false", "class": "portal-search__option", "data-href": ROOT + hit.url + query,
-        "data-id": hit.id });
+        "aria-selected": "false", "class": "portal-search__option",
+        "data-href": ROOT + hit.url + query, "data-id": hit.id });
       var head = el("div", { "class": "portal-search__head" });
       head.appendChild(el("span", { "class": "portal-search__title" }, hit.title));
       head.appendChild(el("span", { "class": "portal-search__badge" }, hit.kind));
