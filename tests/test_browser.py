@@ -212,6 +212,31 @@ def test_keyboard_opens_a_result_that_highlights_the_query(site, offline):
     assert offline.errors == []
 
 
+def test_arrow_keys_scroll_results_and_a_new_query_shows_its_results_from_the_top(site, browser):
+    """The keyboard brings the active result into view; the next query's results then show
+    from the top of the panel, with the filters and the count above them, not scrolled."""
+    short = Offline(browser, viewport={"width": 1280, "height": 480})
+    try:
+        box = search_box(short, site)
+        box.focus()
+        type_query(short, box, "change management")
+        expect(options(short)).to_have_count(10)
+        for _ in range(9):
+            box.press("ArrowDown")
+        last = options(short).nth(9)
+        expect(last).to_have_attribute("aria-selected", "true")
+        expect(last).to_be_in_viewport()  # inside the panel's scrolled box, too
+        panel = ".portal-search__panel"
+        short.page.wait_for_function(f"() => document.querySelector('{panel}').scrollTop > 0")
+        type_query(short, box, "incident")
+        short.page.wait_for_function(f"() => document.querySelector('{panel}').scrollTop === 0")
+        expect(short.page.locator("#portal-search-framework")).to_be_in_viewport()
+        expect(options(short).first).to_be_in_viewport()
+        assert short.errors == []
+    finally:
+        short.close()
+
+
 def test_typos_get_did_you_mean_and_nonsense_a_helpful_empty_state(site, offline):
     box = search_box(offline, site)
     box.focus()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from builder.config import BuildConfig
 from builder.errors import ValidationFailed
@@ -192,6 +193,82 @@ def test_local_acronyms_expand_on_pages_and_in_both_searches(built: Built) -> No
     data = json.loads(script.removeprefix("var portalSearchIndex = ").rstrip().removesuffix(";"))
     assert data["synonyms"]["wms"] == ["warehouse management system"]
     assert data["synonyms"]["dcc"] == ["daily change call"]
+
+
+#: Fernbrook's change control and the standard Change Manager persona match "change window"
+#: about equally (the local page's words score 3% below the persona's): the organisation's
+#: own page ranks first, in both searches.
+EQUAL_MATCH = ("change window", "fb-change-control", "role-change-manager")
+
+
+def test_terminal_search_ranks_local_content_first_among_equal_matches(built: Built) -> None:
+    from builder.search.engine import search
+    from builder.search.intent import LOCAL_TIE
+
+    query, local, standard = EQUAL_MATCH
+    hits = search(built.cfg, query, limit=10).hits
+    assert [h.id for h in hits[:2]] == [local, standard]
+    # Without the tie-break the standard page would be ahead, by less than the tie.
+    unaided = hits[0].score / LOCAL_TIE
+    assert hits[1].score / LOCAL_TIE < unaided < hits[1].score
+
+
+#: Queries for the overlay's parity test: the benchmark's and some that its pages answer.
+OVERLAY_QUERIES = [
+    "change window",
+    "change call",
+    "normal change",
+    "change freeze",
+    "peak season freeze",
+    "schedule a normal change",
+    "daily change call warehouse",
+    "Change Coordinator",
+    "restoration",
+    "WMS",
+    "DCC",
+    "demand management",
+]
+
+
+@pytest.mark.browser
+def test_site_search_ranks_local_content_first_and_marks_it(built: Built, browser) -> None:
+    """The site's own search ranks the overlay's pages as `portal search` does (its top ten,
+    on the benchmark and on queries that the overlay's pages answer), and marks them."""
+    from playwright.sync_api import expect
+
+    from builder.render.overlay import LOCAL_LABEL
+    from builder.search.engine import SearchEngine
+    from tests.conftest import Offline
+
+    benchmark = yaml.safe_load((REPO / "tests/search/queries.yaml").read_text())["queries"]
+    queries = [q["query"] for q in benchmark] + OVERLAY_QUERIES
+    tab = Offline(browser)
+    try:
+        p = tab.page
+        p.goto((built.site / "itil-change-management.html").as_uri())
+        box = p.locator("#portal-search-input")
+        query, local, standard = EQUAL_MATCH
+        box.fill(query)
+        expect(p.locator(".portal-search__status")).to_have_attribute("data-query", query)
+        options = p.locator("#portal-search-listbox [role=option]")
+        expect(options.nth(0)).to_have_attribute("data-id", local)
+        expect(options.nth(1)).to_have_attribute("data-id", standard)
+        badge = ".portal-search__badge--local"
+        expect(options.nth(0).locator(badge)).to_have_text(LOCAL_LABEL)
+        expect(options.nth(1).locator(badge)).to_have_count(0)
+        got = p.evaluate(
+            """qs => { const e = PortalSearchEngine(portalSearchIndex);
+            return qs.map(q => e.search(q, {}, 10).hits.map(h => h.id)); }""",
+            queries,
+        )
+        assert tab.errors == []
+    finally:
+        tab.close()
+    assert tab.blocked == []
+    with SearchEngine(built.cfg) as engine:
+        assert not engine.rebuilt  # the index the site was built with
+        want = [[h.id for h in engine.search(q).hits] for q in queries]
+    assert dict(zip(queries, got, strict=True)) == dict(zip(queries, want, strict=True))
 
 
 def test_local_crosswalk_is_built(built: Built) -> None:

@@ -235,7 +235,9 @@ class SearchEngine:
         words = norm_words(text)
         exact = pages.exact.get(" ".join(words), [])
         templates = [] if TEMPLATE_WORDS.intersection(words) else pages.templates
-        final = adjust(base, intent, pages.frameworks, pages.counterparts, exact, templates)
+        final = adjust(
+            base, intent, pages.frameworks, pages.counterparts, exact, templates, pages.local
+        )
         if allowed is None:
             return final
         return {d: score for d, score in final.items() if d in allowed}
@@ -251,6 +253,8 @@ class _Pages:
         self.frameworks = [data["frameworks"][page] for page in ids]
         self.kinds = [data["kinds"][page] for page in ids]
         self.templates = [d for d, kind in enumerate(self.kinds) if kind == "template"]
+        #: The organisation's own pages (an overlay's), which win ties with standard ones.
+        self.local = [number[page] for page in data["local"] if page in number]
         self.counterparts: dict[int, list[tuple[int, int]]] = {}
         for page, other, strength in data["counterparts"]:
             if page in number and other in number:

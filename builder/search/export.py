@@ -23,6 +23,7 @@ from whoosh import index
 from whoosh.lang.porter import stem
 
 from builder.fsutil import write_text
+from builder.render.overlay import LOCAL_LABEL
 from builder.search.fields import TEXT_FIELDS
 from builder.search.intent import (
     AFTER,
@@ -30,6 +31,7 @@ from builder.search.intent import (
     COUNTERPART_SHARE,
     EXACT_TITLE_BOOST,
     FRAMEWORK_BOOST,
+    LOCAL_TIE,
     MARKERS,
     TEMPLATE_FACTOR,
     TEMPLATE_WORDS,
@@ -84,7 +86,11 @@ def export_index(generation: Path) -> Path:
             for a, b, strength in intent["counterparts"]
             if a in number and b in number
         ],
+        "localTie": LOCAL_TIE,
+        "local": [number[page] for page in intent["local"] if page in number],
     }
+    # The badge the results list shows on the organisation's own pages.
+    data["localLabel"] = LOCAL_LABEL
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     path = generation / BROWSER_INDEX
     write_text(path, f"var portalSearchIndex = {text};\n")
@@ -145,7 +151,8 @@ def _index_data(searcher: Any, meta: IndexMeta, phrases: dict[str, Any]) -> dict
     spell = {w.decode("utf-8"): int(ti.weight()) for w, ti in reader.iter_field("spell")}
     analyzer = ix_analyzer(searcher)
     return {
-        "version": 1,
+        # 2: pages of an overlay are listed (intent.local) and win ties (intent.localTie).
+        "version": 2,
         "count": count,
         "K1": searcher.weighting.K1,
         "B": searcher.weighting.B,

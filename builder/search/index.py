@@ -316,6 +316,7 @@ def intent_data(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, Any]:
         "frameworks": {n.id: framework_of(n) for n in corpus},
         "kinds": {n.id: n.kind for n in corpus},
         "exact": exact_names(corpus),
+        "local": sorted(n.id for n in corpus if n.is_local),
     }
 
 

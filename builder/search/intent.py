@@ -9,7 +9,9 @@ taken out of the query (every page mentions MOF), the rest is searched as usual,
   SMF, which it is mapped to);
 - pages of the wanted framework count ``FRAMEWORK_BOOST`` times.
 
-A query that is a page's title or alias, word for word, lifts that page. The browser engine
+A query that is a page's title or alias, word for word, lifts that page. An organisation's own
+pages (from an overlay) count ``LOCAL_TIE`` times, last: enough to come first where they match
+as well as a standard page, too little to pass a clearly better match. The browser engine
 (``portal-search-engine.js``) does the same arithmetic in the same order; keep them together.
 Pure functions on plain data: no whoosh here.
 """
@@ -26,6 +28,7 @@ __all__ = [
     "COUNTERPART_SHARE",
     "EXACT_TITLE_BOOST",
     "FRAMEWORK_BOOST",
+    "LOCAL_TIE",
     "MARKERS",
     "TEMPLATE_FACTOR",
     "TEMPLATE_WORDS",
@@ -45,6 +48,10 @@ EXACT_TITLE_BOOST = 2.0
 #: who types "KEDB" wants how to keep known errors, then the record's fields.
 TEMPLATE_FACTOR = 0.3
 TEMPLATE_WORDS = frozenset(["template", "templates", "form", "forms"])
+#: A page of the organisation's own (an overlay's: "Our practice") counts this many times, so
+#: that it ranks first among equal matches. A portal without overlays has none: its ranking is
+#: the same with or without this factor.
+LOCAL_TIE = 1.05
 #: Words that mark the framework after or before them as the one wanted.
 BEFORE = frozenset(["in", "to", "for", "within", "into"])
 AFTER = frozenset(["equivalent", "equivalents", "counterpart", "counterparts", "version"])
@@ -123,16 +130,20 @@ def adjust(
     counterparts: Mapping[int, Sequence[tuple[int, int]]],
     exact: Sequence[int],
     templates: Sequence[int] = (),
+    local: Sequence[int] = (),
 ) -> dict[int, float]:
     """Return the final score of every page: ``base`` scores with intent and exact titles.
 
     ``frameworks[d]`` is page d's framework; ``counterparts[d]`` its aligned pages in other
     frameworks as (page, strength 1-10); ``exact`` the pages whose title or alias the query
     is; ``templates`` the record templates to count ``TEMPLATE_FACTOR`` times (none when the
-    query asks for a template). Pages are visited in ascending order, as in the browser.
+    query asks for a template); ``local`` the organisation's own pages, which count
+    ``LOCAL_TIE`` times. Pages are visited in ascending order, as in the browser.
 
     >>> adjust({0: 1.0, 2: 4.0}, Intent(("m",), ("x",)), ["i", "m", "i"], {1: [(2, 5)]}, [], [2])
     {0: 1.0, 1: 6.0, 2: 1.2}
+    >>> adjust({0: 2.0, 1: 2.0}, None, ["i", "i"], {}, [], local=[1])
+    {0: 2.0, 1: 2.1}
     """
     scores = dict(base)
     if intent is not None:
@@ -153,4 +164,7 @@ def adjust(
     for d in templates:
         if d in scores:
             scores[d] = scores[d] * TEMPLATE_FACTOR
+    for d in local:
+        if d in scores:
+            scores[d] = scores[d] * LOCAL_TIE
     return dict(sorted(scores.items()))

@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 #: Bump when the schema or the documents change shape: older indexes are then rebuilt.
-INDEX_VERSION = "9"
+INDEX_VERSION = "10"
 
 
 @dataclass(frozen=True, slots=True)

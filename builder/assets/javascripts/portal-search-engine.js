@@ -4,8 +4,8 @@
  * builder/search/export.py exports from that whoosh index (site/search/portal-search-index.js):
  * the same fields and boosts, BM25F with whoosh's idf and one-byte field lengths, the same
  * synonym phrases (scored at index time), the same stems (a table: no stemmer here), the
- * same spelling correction, fuzzy retry, framework intent, exact titles, filters and
- * how-to re-ranking. Scores are added in the order whoosh adds them, so that equal pages
+ * same spelling correction, fuzzy retry, framework intent, exact titles, the tie-break
+ * for an organisation's own pages, filters and how-to re-ranking. Scores are added in the order whoosh adds them, so that equal pages
  * tie the same way in both runtimes; a test compares the top ten of every benchmark query.
  *
  * No DOM here: PortalSearchEngine(data) returns {search(text, filters, limit)}.
@@ -172,6 +172,8 @@
     var FRAMEWORK_BOOST = intent.boost, COUNTERPART_SHARE = intent.share;
     var EXACT_TITLE_BOOST = intent.exact;
     var TEMPLATE_FACTOR = intent.template, TEMPLATE_WORDS = set(intent.templateWords);
+    var LOCAL_TIE = intent.localTie, local = intent.local;  // an overlay's pages win ties
+    local.forEach(function (d) { docs[d].local = true; });
     var longestName = 0;
     Object.keys(names).forEach(function (n) { longestName = Math.max(longestName, n.split(" ").length); });
     var counterparts = {};
@@ -388,6 +390,7 @@
           if (d.kind === "template" && final[d.n] !== 0) final[d.n] = final[d.n] * TEMPLATE_FACTOR;
         });
       }
+      local.forEach(function (d) { if (final[d] !== 0) final[d] = final[d] * LOCAL_TIE; });
       return final;
     }
 
@@ -409,8 +412,21 @@
     /* engine.SpellCorrector.suggest(text, limit=1, maxdist=2). Python looks the text's
      * deletions (two deep) up in a table of every word's deletions (one deep); here each word
      * of a fitting length is checked against the text's deletions instead, which finds the
-     * same candidates without building the table (half a second on a slow machine). */
-    var spellWords = Object.keys(spell);
+     * same candidates without building the table (half a second on a slow machine).
+     * A candidate, less at most one letter, is in the text (every key is), so a word with two
+     * letters more than the text has (counted with their repeats) cannot be one: that cheap
+     * count comes first, and only the few words it lets through make their deletions. */
+    var spellByLength = [];
+    Object.keys(spell).forEach(function (w) {
+      (spellByLength[w.length] = spellByLength[w.length] || []).push(w);
+    });
+    var letters = new Int32Array(65536);  // the text's letters while suggest() runs, else 0
+    function surplus(w) {
+      var extra = 0, i = 0;
+      for (; i < w.length && extra < 2; i++) if (--letters[w.charCodeAt(i)] < 0) extra++;
+      while (i > 0) letters[w.charCodeAt(--i)]++;
+      return extra;
+    }
     function suggest(text) {
       var keys = Object.create(null);
       keys[text] = true;
@@ -418,17 +434,22 @@
         keys[k] = true;
         deletions(k).forEach(function (k2) { keys[k2] = true; });
       });
+      var i;
+      for (i = 0; i < text.length; i++) letters[text.charCodeAt(i)]++;
       var best = null;
-      spellWords.forEach(function (w) {
-        if (w === text || w.length < text.length - 2 || w.length > text.length + 1) return;
-        if (!keys[w] && !deletions(w).some(function (k) { return keys[k]; })) return;
-        var dist = editDistance(text, w, 2);
-        if (dist > 2) return;
-        var score = -dist - 1.0 / (1.0 + spell[w]);
-        if (!best || score > best[0] || (score === best[0] && byCodePoint(w, best[1]) > 0)) {
-          best = [score, w];
-        }
-      });
+      for (var len = Math.max(0, text.length - 2); len <= text.length + 1; len++) {
+        (spellByLength[len] || []).forEach(function (w) {
+          if (w === text || surplus(w) > 1) return;
+          if (!keys[w] && !deletions(w).some(function (k) { return keys[k]; })) return;
+          var dist = editDistance(text, w, 2);
+          if (dist > 2) return;
+          var score = -dist - 1.0 / (1.0 + spell[w]);
+          if (!best || score > best[0] || (score === best[0] && byCodePoint(w, best[1]) > 0)) {
+            best = [score, w];
+          }
+        });
+      }
+      for (i = 0; i < text.length; i++) letters[text.charCodeAt(i)]--;
       return best ? best[1] : null;
     }
 
@@ -508,7 +529,8 @@
       var hits = pool.slice(0, limit).map(function (h) {
         var d = docs[h[0]];
         return { id: d.id, title: d.title, url: d.id + ".html", kind: d.kind,
-          framework: d.framework, score: h[1], snippet: snippetOf(d, marker), doc: d };
+          framework: d.framework, local: d.local === true, score: h[1],
+          snippet: snippetOf(d, marker), doc: d };
       });
       return { query: cleaned, hits: hits, didYouMean: didYouMean,
         fuzzy: fuzzy && hits.length > 0, marker: marker };
@@ -520,6 +542,7 @@
       analyze: analyze,
       docs: docs,
       filters: data.filters,
+      localLabel: data.localLabel,
       stemsOf: function (text) { return analyze(text); }
     };
   }
@@ -553,28 +576,42 @@
     return prev[b.length];
   }
 
-  /* engine._marker: words that start with one of the query's stems */
+  /* engine._marker: words that start with one of the query's stems. Kept per set of stems:
+   * a new RegExp of Unicode classes is compiled on its first use, which costs more than the
+   * search, and typing, filtering and "did you mean" ask again for the same stems. */
+  var markers = Object.create(null), markerCount = 0;
   function markerOf(stemList) {
     var useful = stemList.filter(function (s, i) {
       return s.length >= 2 && stemList.indexOf(s) === i;
     }).sort(function (a, b) { return b.length - a.length; });
     if (!useful.length) return null;
+    var key = useful.join(" ");
+    if (markers[key]) return markers[key];
+    if (++markerCount > 200) { markers = Object.create(null); markerCount = 1; }
     var escaped = useful.map(function (s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
-    return new RegExp("(?<![\\p{L}\\p{N}_])(?:" + escaped.join("|") + ")[\\p{L}\\p{N}_]*", "giu");
+    return (markers[key] = new RegExp(
+      "(?<![\\p{L}\\p{N}_])(?:" + escaped.join("|") + ")[\\p{L}\\p{N}_]*", "giu"));
   }
 
   /* engine.snippet: the sentence with the most query words, as [[text, marked], ...] */
-  function snippet(text, marker, width) {
-    width = width || 220;
+  /* Where the sentences of a text start and end (text.sentence_bounds): [starts, ends]. */
+  function sentences(text) {
     var starts = [0], ends = [];
     var re = /(?<=[.!?])\s+/g, m;
     while ((m = re.exec(text)) !== null) { ends.push(m.index); starts.push(m.index + m[0].length); }
     ends.push(text.length);
+    return [starts, ends];
+  }
+
+  function snippet(text, marker, width, bounds) {
+    width = width || 220;
+    bounds = bounds || sentences(text);
+    var starts = bounds[0], ends = bounds[1], m;
     var found = {};
     if (marker) {
       marker.lastIndex = 0;
+      var k = 0;  // matches come in order: the sentence of the next one is this one or later
       while ((m = marker.exec(text)) !== null) {
-        var k = 0;
         while (k + 1 < starts.length && starts[k + 1] <= m.index) k++;
         (found[k] = found[k] || {})[m[0].toLowerCase()] = true;
       }
@@ -613,10 +650,17 @@
     return parts;
   }
 
+  /* A page's sentences are found once, on its first snippet. */
   function snippetOf(doc, marker) {
-    var parts = snippet(doc.prose || doc.summary, marker);
+    var field = doc.prose ? "prose" : "summary";
+    doc.sentences = doc.sentences || {};
+    var bounds = doc.sentences[field] || (doc.sentences[field] = sentences(doc[field]));
+    var parts = snippet(doc[field], marker, 0, bounds);
     var marked = parts.some(function (p) { return p[1]; });
-    if (marker && !marked) parts = snippet(doc.summary, marker);
+    if (marker && !marked) {
+      bounds = doc.sentences.summary || (doc.sentences.summary = sentences(doc.summary));
+      parts = snippet(doc.summary, marker, 0, bounds);
+    }
     return parts;
   }
 

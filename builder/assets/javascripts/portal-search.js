@@ -17,7 +17,7 @@
   var ROOT = script ? script.src.replace(/assets\/javascripts\/portal-search\.js(\?.*)?$/, "") : "";
   var FACETS = [["framework", "Framework"], ["kind", "Kind"], ["role", "Role"], ["stage", "Stage"]];
   var engine = null, loading = false, box, input, panel, list, status, facets, active = -1;
-  var results = [], pending = null, seq = 0;
+  var results = [], pending = null, seq = 0, scrolled = false, shortNames = null;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -53,6 +53,7 @@
     box.appendChild(panel);
     var source = header.querySelector(".md-header__source");
     header.insertBefore(box, source);
+    panel.addEventListener("scroll", function () { scrolled = true; }, { passive: true });
     input.addEventListener("focus", start);
     input.addEventListener("keydown", onKey);
     input.addEventListener("input", function () { start(); run(); });
@@ -110,13 +111,19 @@
     });
   }
 
+  /* A framework's short name for its badge ("MOF 4.0"), found once for every framework. */
   function shortName(framework) {
     if (!engine) return framework;
-    var doc = engine.docs.filter(function (d) { return d.id === framework; })[0];
-    if (!doc) return framework;
-    var names = doc.aliases.filter(function (a) { return a.length <= 14; });
-    var versioned = names.filter(function (a) { return /\d/.test(a); })[0];
-    return versioned || names[0] || doc.title;
+    if (!shortNames) {
+      shortNames = Object.create(null);
+      engine.docs.forEach(function (doc) {
+        if (doc.kind !== "framework") return;
+        var names = doc.aliases.filter(function (a) { return a.length <= 14; });
+        var versioned = names.filter(function (a) { return /\d/.test(a); })[0];
+        shortNames[doc.id] = versioned || names[0] || doc.title;
+      });
+    }
+    return shortNames[framework] || framework;
   }
 
   function filters() {
@@ -147,16 +154,25 @@
     results = found.hits;
     list.textContent = "";
     open();
+    if (scrolled) {  // the last results were scrolled: show the new ones from the top
+      panel.scrollTop = 0;
+      scrolled = false;
+    }
+    var query = highlightQuery(found);
     found.hits.forEach(function (hit, i) {
       var item = el("li", { id: "portal-search-option-" + i, role: "option",
-        "aria-selected": "false", "class": "portal-search__option", "data-href": href(hit, found),
-        "data-id": hit.id });
+        "aria-selected": "false", "class": "portal-search__option",
+        "data-href": ROOT + hit.url + query, "data-id": hit.id });
       var head = el("div", { "class": "portal-search__head" });
       head.appendChild(el("span", { "class": "portal-search__title" }, hit.title));
       head.appendChild(el("span", { "class": "portal-search__badge" }, hit.kind));
       if (hit.framework) {
         head.appendChild(el("span", { "class": "portal-search__badge portal-search__badge--fw" },
           shortName(hit.framework)));
+      }
+      if (hit.local) {  // the organisation's own page, marked as on the page itself
+        head.appendChild(el("span", { "class": "portal-search__badge portal-search__badge--local" },
+          engine.localLabel));
       }
       item.appendChild(head);
       var text = el("div", { "class": "portal-search__snippet" });
@@ -216,19 +232,21 @@
     return wrap;
   }
 
-  function href(hit, found) {
+  /* "?hl=stem+stem": an opened result marks the query's words on its page. */
+  function highlightQuery(found) {
     var stems = found.marker ? engine.stemsOf(found.didYouMean || found.query) : [];
-    var q = stems.length ? "?hl=" + encodeURIComponent(stems.join(" ")) : "";
-    return ROOT + hit.url + q;
+    return stems.length ? "?hl=" + encodeURIComponent(stems.join(" ")) : "";
   }
 
-  function setActive(i) {
+  /* Select option i. Only a move by the keyboard scrolls it into view: scrolling lays the page
+   * out there and then, which would cost every keystroke in the box a layout of its own. */
+  function setActive(i, scroll) {
     var options = list.querySelectorAll("[role=option]");
     options.forEach(function (o, k) { o.setAttribute("aria-selected", k === i ? "true" : "false"); });
     active = i;
     if (i >= 0 && options[i]) {
       input.setAttribute("aria-activedescendant", options[i].id);
-      if (options[i].scrollIntoView) options[i].scrollIntoView({ block: "nearest" });
+      if (scroll && options[i].scrollIntoView) options[i].scrollIntoView({ block: "nearest" });
     } else {
       input.removeAttribute("aria-activedescendant");
     }
@@ -261,10 +279,10 @@
     if (e.key === "ArrowDown") {
       e.preventDefault();
       open();
-      if (count) setActive((active + 1) % count);
+      if (count) setActive((active + 1) % count, true);
     } else if (e.key === "ArrowUp") {
       e.preventDefault();
-      if (count) setActive(active <= 0 ? count - 1 : active - 1);
+      if (count) setActive(active <= 0 ? count - 1 : active - 1, true);
     } else if (e.key === "Enter") {
       e.preventDefault();
       if (active >= 0) go(active);
