@@ -17,7 +17,7 @@
   var ROOT = script ? script.src.replace(/assets\/javascripts\/portal-search\.js(\?.*)?$/, "") : "";
   var FACETS = [["framework", "Framework"], ["kind", "Kind"], ["role", "Role"], ["stage", "Stage"]];
   var engine = null, loading = false, box, input, panel, list, status, facets, active = -1;
-  var results = [], pending = null, seq = 0, scrolled = false, shortNames = null;
+  var results = [], seq = 0, scrolled = false, shortNames = null;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
