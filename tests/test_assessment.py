@@ -17,12 +17,19 @@ from builder.cli import cli
 from builder.config import BuildConfig
 from builder.errors import SourceLocation
 from builder.load.assessment import load_answers, load_questionnaire, parse_weights
+from builder.load.content import load_content
 from builder.model import Answers, Area, Estimates, Option, Question, Questionnaire
 from builder.render.report import report_html, report_markdown
 
 REPO = Path(__file__).resolve().parent.parent
 LEVELS = ("Basic", "Standardized", "Rationalized", "Dynamic")
 HERE = SourceLocation("q.yaml", 1)
+#: The group of the assessment page that each IO model's capabilities are listed under.
+IO_MODEL_GROUPS = {
+    "io-core": "Core IO capability",
+    "io-application-platform": "Application Platform IO capability",
+    "io-business-productivity": "Business Productivity IO capability",
+}
 
 
 def small() -> Questionnaire:
@@ -65,8 +72,8 @@ def test_backlog_priority_weights_and_order():
 def test_waves_of_three_per_quarter(questionnaire):
     q = questionnaire
     report = score(q, Answers(dict.fromkeys((x.id for x in q.questions), 1)))
-    assert len(report.backlog) == len(q.areas) == 21
-    assert [len(w) for w in report.waves] == [3] * 7
+    assert len(report.backlog) == len(q.areas) == 29
+    assert [len(w) for w in report.waves] == [3] * 9 + [2]
     assert report.waves[0] == [b.area for b in report.backlog[:3]]
 
 
@@ -90,10 +97,23 @@ def test_questionnaire_in_the_repo_is_valid_and_large_enough(questionnaire):
     q = questionnaire
     assert len(q.questions) >= 60
     assert {a.group for a in q.areas} == {
-        "Core IO capability",
+        *IO_MODEL_GROUPS.values(),
         "MOF 4.0 service management function",
     }
     assert min(len(q.questions_in(a.id)) for a in q.areas) >= 3
+
+
+def test_every_io_capability_is_an_area_in_its_models_group(questionnaire):
+    nodes, problems, _ = load_content(BuildConfig.from_root(REPO))
+    assert problems == []
+    capabilities = {
+        n.id: IO_MODEL_GROUPS.get(n.parent or "", f"no group for parent {n.parent!r}")
+        for n in nodes
+        if n.kind == "capability" and n.framework == "io"
+    }
+    assert set(IO_MODEL_GROUPS) <= {n.parent for n in nodes if n.id in capabilities}
+    areas = {a.id: a.group for a in questionnaire.areas}
+    assert {c: areas.get(c, "not an area") for c in capabilities} == capabilities
 
 
 @pytest.mark.parametrize(
