@@ -282,19 +282,3 @@ def test_related_pages_are_whooshs_more_like_this(cfg):
             )
             assert ours[node.id] == [h["id"] for h in hits if h["id"] not in linked][:RELATED]
     assert any(ours.values()), "no page got related pages: the comparison proves nothing"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "The CAB meets every Tuesday to weigh each request.",
-        "Restoring databases: e.g. 3.5 hours, i.e. the RTO; don't re-run it!",
-        "İstanbul ÉCOLE straße ﬁne ab_cd x y 42",
-        "how do I approve an emergency change",
-        "",
-    ],
-)
-def test_related_index_terms_are_the_search_analyzers(text):
-    from builder.search.index import _STEM, BodyTerms
-
-    assert [t.text for t in BodyTerms()(text)] == [t.text for t in _STEM(text)]
