@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from test_search import FILES
+from test_search import GLOSSARY as SEARCH_GLOSSARY
 
 TEXTS = [
     "The CAB meets every Tuesday to weigh each request.",
@@ -16,6 +17,19 @@ TEXTS = [
     "a an the of: x  y",
     "",
 ]
+
+# The glossary of test_search, and phrases of four words and of one word twice.
+GLOSSARY = (
+    SEARCH_GLOSSARY
+    + """\
+  - term: ECAB
+    expansion: Emergency Change Advisory Board
+    definition: The part of the CAB that decides on emergency changes.
+  - term: CC
+    expansion: Change the change
+    definition: A phrase whose words repeat.
+"""
+)
 
 # Pages whose bodies start with stop words and one-letter words (positions then do not start
 # at 0), repeat words, and use non-ASCII text; one has no aliases.
@@ -31,7 +45,10 @@ summary: A an the of to a page that starts with stop words.
 aliases: [İSTANBUL ÉCOLE, "the the change"]
 ---
 The a of x change change. Change the change, e.g. 3.5 times; İstanbul ﬁne straße.
+The emergency change advisory board met; the change advisory board did not. Board change
+advisory emergency. The known error database, a known error and a database of errors.
 """,
+    "content/glossary.yaml": GLOSSARY,
 }
 
 
@@ -128,3 +145,41 @@ def test_the_export_from_the_analysed_pages_is_the_one_read_back(cfg, tmp_path):
     assert "i\u0307stanbul".encode() in read_back  # the page above is in it
     assert b"null" in read_back  # an empty field's length
     assert from_memory == read_back
+
+
+def test_synonym_phrases_found_in_the_postings_are_whooshs_phrase_hits(cfg):
+    from whoosh import index
+
+    from builder.pipeline import check
+    from builder.search.fields import analysed_phrases, known_phrases
+    from builder.search.index import _STEM, SCHEMA, analyse_documents, synonym_table
+    from builder.search.matchers import CachedLengthsBM25F
+    from builder.search.segment import write_segment
+
+    checked = check(cfg)
+    analysed = analyse_documents(checked.corpus, checked.graph)
+    path = cfg.build_dir / "phrases"
+    path.mkdir(parents=True)
+    ix = index.create_in(str(path), SCHEMA)
+    write_segment(ix, analysed)
+    synonyms = synonym_table(checked.corpus)
+    with ix.searcher(weighting=CachedLengthsBM25F()) as searcher:
+        expected = known_phrases(searcher, _STEM, synonyms)
+    # Phrases of two, three and four words, one with a word twice, each found on some page.
+    for key in ("chang advisori board", "emerg chang advisori board", "known error databas"):
+        assert expected["body"][key][0], key
+    assert expected["body"]["chang chang"][0]
+    assert analysed_phrases(analysed, _STEM, synonyms) == expected
+
+
+def test_phrase_scores_add_up_in_whooshs_tree_order():
+    import operator
+
+    from whoosh.util import make_binary_tree
+
+    from builder.search.fields import _tree_sum
+
+    values = [1e16, 1.0, 1.0, 0.1, 0.2, 0.3]
+    for n in range(1, len(values) + 1):
+        assert _tree_sum(values[:n]) == make_binary_tree(operator.add, values[:n]), n
+    assert _tree_sum(values[:3]) != sum(values[:3])  # the order matters here

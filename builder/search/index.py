@@ -25,9 +25,8 @@ from builder.graph import AUTOMATES, KIND, LINKS_TO, MAPS_TO, PART_OF, RELATION,
 from builder.load.content import LINK, TAG
 from builder.model import Corpus, Guidance
 from builder.search.export import export_index
-from builder.search.fields import known_phrases
+from builder.search.fields import analysed_phrases
 from builder.search.intent import norm_words
-from builder.search.matchers import CachedLengthsBM25F
 from builder.search.segment import Analysed, FastTerms, analyse, write_segment
 from builder.search.store import IndexMeta, write_intent, write_phrases
 from builder.search.text import sentence_bounds
@@ -148,9 +147,7 @@ def write_index(
                 titles={n.id: n.title for n in corpus},
             )
             write_text(generation / "meta.json", meta.to_json())
-            with ix.searcher(weighting=CachedLengthsBM25F()) as searcher:
-                phrases = known_phrases(searcher, _STEM, meta.synonyms)
-            write_phrases(generation, phrases)
+            write_phrases(generation, analysed_phrases(analysed, _STEM, meta.synonyms))
             write_intent(generation, intent_data(corpus, G))
         with phase("export"):
             export_index(generation, analysed)

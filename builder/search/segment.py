@@ -103,6 +103,15 @@ class Analysed:
             if value is not None and schema[name].stored
         }
 
+    def postings_of(self, name: str, text: str) -> dict[int, tuple[float, bytes]]:
+        """docnum -> (weight, encoded value) of term ``text`` in field ``name``."""
+        return {d: (weight, vbytes) for d, _, weight, vbytes in self.postings[name][text]}
+
+    def decode_positions(self, name: str, vbytes: bytes) -> list[int]:
+        """The positions an encoded value of field ``name`` holds."""
+        found: list[int] = self.schema[name].format.decode_positions(vbytes)
+        return found
+
     def read_length(self, docnum: int, name: str) -> int:
         """A document's field length as whoosh reads it back (one byte, rounded)."""
         return int(byte_to_length(length_to_byte(self.lengths[name][docnum])))
