@@ -69,11 +69,17 @@ def test_fast_terms_are_each_fields_analyzer_with_its_positions(text):
 
 
 def index_content(path: Path) -> dict[Any, Any]:
-    """Everything a reader can see in an index: terms, postings, statistics, stored fields."""
+    """Everything a reader can see in an index (terms, postings, statistics, stored fields),
+    and the bytes of each file of its segment."""
     from whoosh import index
 
     ix = index.open_dir(str(path))
     found: dict[Any, Any] = {}
+    # And every file of the segment, byte for byte (named without the segment's random id).
+    segment = ix._segments()[0]
+    files = segment.open_compound_file(ix.storage)
+    for name in files.list():
+        found["file", name.removeprefix(segment.segment_id())] = files.open_file(name).read()
     with ix.reader() as r:
         found["count"] = r.doc_count_all()
         for name in ix.schema.names():
@@ -183,3 +189,38 @@ def test_phrase_scores_add_up_in_whooshs_tree_order():
     for n in range(1, len(values) + 1):
         assert _tree_sum(values[:n]) == make_binary_tree(operator.add, values[:n]), n
     assert _tree_sum(values[:3]) != sum(values[:3])  # the order matters here
+
+
+def test_terms_on_more_pages_than_a_block_holds_are_written_as_whoosh_writes_them(tmp_path):
+    """whoosh writes a term's postings in blocks of 128: a term on 300 pages spans three."""
+    from whoosh import index
+
+    from builder.search.index import FAST_TERMS, SCHEMA
+    from builder.search.segment import analyse, write_segment
+
+    words = ["change", "board", "release", "risk", "the", "service", "a"]
+    docs = [
+        {
+            "id": f"p{n:03}",
+            "title": f"Page {n} change",
+            "aliases": "" if n % 3 else "the CAB",
+            "summary": " ".join(words[n % 7 :]),
+            "body": " ".join(words[(n * k) % 7] for k in range(n % 40)),
+            "spell": "change board",
+            "kind": "guide",
+            "framework": "" if n % 2 else "alpha",
+            "stage": "a,b" if n % 5 else "",
+        }
+        for n in range(300)
+    ]
+    stock, fast = tmp_path / "stock", tmp_path / "fast"
+    stock.mkdir()
+    fast.mkdir()
+    writer = index.create_in(str(stock), SCHEMA).writer()
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    write_segment(index.create_in(str(fast), SCHEMA), analyse(SCHEMA, docs, FAST_TERMS))
+    expected = index_content(stock)
+    assert len(expected["title", b"chang"][-1]) == 300
+    assert index_content(fast) == expected

@@ -17,6 +17,7 @@ through whoosh's own codec writers; a test compares the two indexes. This module
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -148,10 +149,12 @@ def analyse(
                     for text, freq, weight, vbytes in fieldobj.index(value)
                 )
             )
-            terms = out.postings.setdefault(name, {})
             length = 0
             for text, freq, weight, vbytes in items:
                 length += freq
+                # A field is in the postings once it has a term (whoosh's writer starts a
+                # field, and numbers it, at its first posting).
+                terms = out.postings.setdefault(name, {})
                 terms.setdefault(text, []).append((docnum, freq, weight, vbytes))
             if fieldobj.scorable:
                 lengths.setdefault(name, {})[docnum] = length
@@ -235,11 +238,36 @@ class _SegmentFromPostings(SegmentWriter):  # type: ignore[misc]
             # str order is code point order, which is the UTF-8 byte order whoosh sorts by.
             for text in sorted(terms):
                 writer.start_term(text.encode("utf-8"))
-                for docnum, _, weight, vbytes in terms[text]:
-                    writer.add(docnum, weight, vbytes, read_back[docnum] if read_back else None)
+                _add_postings(writer._postwriter, terms[text], read_back)
                 writer.finish_term()
             writer.finish_field()
         writer.close()
+
+
+def _add_postings(
+    postings_writer: Any,
+    postings: list[tuple[int, int, float, bytes]],
+    lengths: list[int | None] | None,
+) -> None:
+    """``W3PostingsWriter.add_posting`` for each posting of a term, a block at a time.
+
+    whoosh's writer buffers postings one by one and writes a full block (``_blocklimit``
+    postings) when the next one arrives; ``finish_term`` writes the last. Each block is
+    filled here at once with the same ids, weights, values and statistics.
+    """
+    limit = postings_writer._blocklimit
+    for start in range(0, len(postings), limit):
+        if start:
+            postings_writer._write_block()
+        block = postings[start : start + limit]
+        weights = [weight for _, _, weight, _ in block]
+        postings_writer._ids = array("I", [docnum for docnum, _, _, _ in block])
+        postings_writer._weights = array("f", weights)
+        postings_writer._values = [vbytes for _, _, _, vbytes in block if vbytes]
+        postings_writer._maxweight = max(0, *weights)
+        found = [n for n in (lengths[d] for d, _, _, _ in block) if n] if lengths else []
+        postings_writer._minlength = min(found) if found else None
+        postings_writer._maxlength = max(found) if found else 0
 
 
 def _read_back(length: int) -> int | None:
