@@ -282,3 +282,17 @@ def test_related_pages_are_whooshs_more_like_this(cfg):
             )
             assert ours[node.id] == [h["id"] for h in hits if h["id"] not in linked][:RELATED]
     assert any(ours.values()), "no page got related pages: the comparison proves nothing"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab -#*_`|>[]()!:\n", max_size=40))
+def test_plain_text_drops_markup_runs_but_a_lone_hyphen(text):
+    import re
+
+    from builder.model import Corpus
+    from builder.search.index import plain_text
+
+    # The rule as first written: each run of markup characters becomes a space, unless it
+    # is a single hyphen.
+    expected = re.sub(r"[#*_`|>\[\]()!:-]{1,}", lambda m: " " if m.group(0) != "-" else "-", text)
+    assert plain_text(text, Corpus.of(())) == " ".join(expected.split())

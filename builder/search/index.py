@@ -255,7 +255,7 @@ def plain_text(body: str, corpus: Corpus) -> str:
 
     text = LINK.sub(link_text, body)
     text = TAG.sub(" ", text)
-    text = re.sub(r"[#*_`|>\[\]()!:-]{1,}", lambda m: " " if m.group(0) != "-" else "-", text)
+    text = _MARKUP.sub(" ", text)
     return " ".join(text.split())
 
 
@@ -391,6 +391,9 @@ def stages_of(corpus: Corpus, G: nx.MultiDiGraph, node_id: str) -> set[str]:
 
 
 _TOKEN = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's default tokenizer pattern
+#: Markup characters, as a space: every run of them but a lone hyphen (a run of two or more
+#: is matched whole, as the scan reaches it at its first character).
+_MARKUP = re.compile(r"[#*_`|>\[\]()!:-]{2,}|[#*_`|>\[\]()!:]")
 
 
 def _distinct_words(*texts: str) -> str:
@@ -399,7 +402,8 @@ def _distinct_words(*texts: str) -> str:
     >>> _distinct_words("Change the change", "e.g. CHANGE")
     'change the e.g'
     """
-    return " ".join(dict.fromkeys(w for t in texts for w in _TOKEN.findall(t.lower())))
+    # Joined by spaces, no word spans two texts, and each lowercases as it would alone.
+    return " ".join(dict.fromkeys(_TOKEN.findall(" ".join(texts).lower())))
 
 
 def _without_tables(body: str) -> str:
