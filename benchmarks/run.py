@@ -1,7 +1,7 @@
 """`make bench`: measure the portal and write benchmarks/results.md.
 
-- `portal build` time by phase, and a bare `mkdocs build` of the same generated docs tree in
-  the same run (the ratio is the builder's overhead);
+- the CPU of `portal build` against a bare `mkdocs build` of the same generated docs tree, in
+  pairs taken in turn, by phase of the build's two processes (see benchmarks/cpu_build.py);
 - a full `portal build`, the pipeline step by step (everything but mkdocs) and search latency
   at 1x, 5x and 10x content, made by copying the real content under new ids;
 - site size, zipped size and the ten heaviest pages;
@@ -34,33 +34,10 @@ from typing import Any
 import yaml
 
 from builder.config import BuildConfig
-from builder.pipeline import build, check
+from builder.pipeline import check
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "results.md"
-
-
-def build_and_bare_mkdocs(work: Path, runs: int = 5) -> dict[str, Any]:
-    """Phases of one build in process, then wall times of `portal build` and of a bare
-    `mkdocs build` of the same docs tree, each in a new process, taken in turn."""
-    cfg = BuildConfig.from_root(ROOT, site_dir=work / "site", build_dir=work / "build")
-    result = build(cfg)
-    portal = [sys.executable, "-m", "builder", "-q", "build", "--root", str(ROOT)]
-    portal += ["--site-dir", str(cfg.site_dir), "--build-dir", str(cfg.build_dir)]
-    mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-f"]
-    mkdocs += [str(cfg.build_dir / "mkdocs.yml"), "-d", str(work / "bare-site")]
-    portal_times, bare_times = [], []
-    for _ in range(runs):
-        bare_times.append(_timed(mkdocs))
-        portal_times.append(_timed(portal))
-    return {
-        "timings": result.timings,
-        "worker": result.worker_timings,
-        "seconds": result.seconds,
-        "portal": portal_times,
-        "bare": bare_times,
-        "site": cfg.site_dir,
-    }
 
 
 def _timed(command: list[str]) -> float:
@@ -268,18 +245,24 @@ def cold_start_search() -> float:
     return statistics.median(times)
 
 
-def _seconds(values: list[float]) -> str:
-    return ", ".join(f"{v:.1f} s" for v in values)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scales", default="1,5,10", help="content multiples to measure")
     parser.add_argument("--steps", type=Path, help=argparse.SUPPRESS)  # see at_scale
     parser.add_argument(
+        "--runs", type=int, default=5, help="pairs of builds (portal, bare mkdocs) to measure"
+    )
+    parser.add_argument(
+        "--only",
+        choices=["build"],
+        help="measure only this section and print it (results.md is left as it is)",
+    )
+    parser.add_argument(
         "--no-in-site", action="store_true", help="skip in-site search (Chromium, about a minute)"
     )
     args = parser.parse_args()
+    import cpu_build  # beside this script
+
     if args.steps:
         print(json.dumps(pipeline_steps(args.steps)))
         return
@@ -292,28 +275,22 @@ def main() -> None:
         "",
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        measured = build_and_bare_mkdocs(Path(tmp))
+        measured = cpu_build.measure(Path(tmp), args.runs)
         site = measured["site"]
-        portal, bare = statistics.median(measured["portal"]), statistics.median(measured["bare"])
-        lines += [
+        build_lines = [
             "## Build",
             "",
-            "Phases of one `portal build` (in process). A second process finds related pages and "
-            "writes the search index meanwhile; the build waits for it only after mkdocs.",
+            "CPU seconds of a cold `portal build` by phase: the build's process renders pages and "
+            "runs mkdocs while a second process (the index worker) finds related pages and "
+            "writes the search index; the build waits for it only after mkdocs.",
             "",
-            "| phase | seconds |",
-            "|---|---|",
-            *(f"| {k} | {v:.2f} |" for k, v in measured["timings"].items()),
-            f"| **wall time** | **{measured['seconds']:.2f}** |",
-            *(f"| {k} (second process) | {v:.2f} |" for k, v in measured["worker"].items()),
-            "",
-            f"Wall time in new processes, taken in turn ({len(measured['portal'])} runs each, "
-            f"median): `portal build` {portal:.2f} s, bare `mkdocs build` of the same generated "
-            f"docs tree {bare:.2f} s. **Builder overhead: {portal / bare:.2f}x** the bare build "
-            f"(target 1.3x). Runs: portal {_seconds(measured['portal'])}; "
-            f"bare {_seconds(measured['bare'])}.",
+            *cpu_build.report(measured),
             "",
         ]
+        if args.only == "build":
+            print("\n".join(build_lines))
+            return
+        lines += build_lines
         total, zipped, heaviest = site_sizes(site)
         lines += [
             "## Site size",

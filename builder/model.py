@@ -212,6 +212,12 @@ class Guidance:
     #: Sections an overlay added to or replaced in this standard page, in page order.
     changes: tuple[OverlayChange, ...] = ()
 
+    def __hash__(self) -> int:
+        # Equal records have equal ids, so the id is hash enough; the generated hash went
+        # through every field (the body, each section and link and their locations), and
+        # rendering puts pages in sets some ten thousand times.
+        return hash(self.id)
+
     @property
     def is_local(self) -> bool:
         return self.origin == LOCAL

@@ -36,6 +36,7 @@ from builder.site import (
     swap_site,
     write_mkdocs_config,
 )
+from builder.timing import Phases
 from builder.validate import raise_for_problems, validate
 
 __all__ = ["BuildResult", "CheckResult", "build", "check"]
@@ -52,6 +53,8 @@ class CheckResult:
     problems: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
     questionnaire: Questionnaire | None = None
+    #: CPU seconds per phase (this process).
+    cpu: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,10 @@ class BuildResult:
     worker_timings: dict[str, float]
     #: Wall-clock seconds of the whole build.
     seconds: float
+    #: CPU seconds per phase of this process, in order (the phases of ``timings``).
+    cpu: dict[str, float] = field(default_factory=dict)
+    #: CPU seconds per step of the index worker, and its whole CPU as ``"process"``.
+    worker_cpu: dict[str, float] = field(default_factory=dict)
 
 
 def check(cfg: BuildConfig) -> CheckResult:
@@ -75,9 +82,9 @@ def check(cfg: BuildConfig) -> CheckResult:
     Raises:
         ValidationFailed: any error, or any warning when ``cfg.strict``.
     """
-    timings: dict[str, float] = {}
+    phase = Phases(log)
     # Gather all data from all files.
-    with _phase("load", timings):
+    with phase("load"):
         guidance, problems, unreadable = load_content(cfg)
         files, records, mapping_problems = load_mappings(cfg)
         terms, glossary_problems = load_glossary(cfg)
@@ -92,10 +99,10 @@ def check(cfg: BuildConfig) -> CheckResult:
         )
         # The questionnaire names pages, so it is read once their ids are known.
         questionnaire, assessment_problems = load_questionnaire(cfg, corpus.by_id.keys())
-    with _phase("graph", timings):
+    with phase("graph"):
         G = build_graph(corpus)
     # Check everything at once, then stop once with every problem.
-    with _phase("validate", timings):
+    with phase("validate"):
         loaded = [
             *problems,
             *mapping_problems,
@@ -105,7 +112,7 @@ def check(cfg: BuildConfig) -> CheckResult:
         ]
         found = validate(corpus, G, loaded)
         raise_for_problems(found, cfg.strict)
-    return CheckResult(corpus, G, found, timings, questionnaire)
+    return CheckResult(corpus, G, found, phase.wall, questionnaire, phase.cpu)
 
 
 def build(cfg: BuildConfig) -> BuildResult:
@@ -121,16 +128,19 @@ def build(cfg: BuildConfig) -> BuildResult:
             replaced; site/ and the current index are unchanged.
     """
     start = time.monotonic()
-    digest = content_hash(cfg)
+    phase = Phases(log)
+    with phase("hash"):
+        digest = content_hash(cfg)
     checked = check(cfg)
-    timings = dict(checked.timings)
+    phase.wall.update(checked.timings)
+    phase.cpu.update(checked.cpu)
     # Start writing: one build at a time per build folder.
     with _lock(cfg.build_dir):
         worker = IndexWorker(checked.corpus, checked.graph, index_dir(cfg), digest)
         new_site: Path | None = None
         try:
             docs_dir = cfg.build_dir / "docs"
-            with _phase("render", timings):
+            with phase("render"):
                 clean_dir(docs_dir, inside=cfg.build_dir)
                 rendered = render_docs(
                     checked.corpus,
@@ -140,9 +150,9 @@ def build(cfg: BuildConfig) -> BuildResult:
                     checked.questionnaire,
                 )
                 config_file = write_mkdocs_config(cfg, docs_dir, rendered.nav)
-            with _phase("site", timings):
+            with phase("site"):
                 new_site = _build_site(cfg, config_file)
-            with _phase("index wait", timings):
+            with phase("index wait"):
                 generation = worker.generation()
             copy_to_site(generation, new_site)
             swap_site(new_site, cfg.site_dir)
@@ -157,9 +167,11 @@ def build(cfg: BuildConfig) -> BuildResult:
         checked,
         len(rendered.pages),
         cfg.site_dir / "index.html",
-        timings,
+        phase.wall,
         dict(worker.timings),
         time.monotonic() - start,
+        phase.cpu,
+        dict(worker.cpu),
     )
 
 
@@ -184,17 +196,6 @@ def _build_site(cfg: BuildConfig, config_file: Path) -> Path:
     finally:
         gc.unfreeze()
     return new_site
-
-
-@contextlib.contextmanager
-def _phase(name: str, timings: dict[str, float]) -> Iterator[None]:
-    log.info("%s ...", name)
-    start = time.monotonic()
-    try:
-        yield
-    finally:
-        timings[name] = time.monotonic() - start
-        log.info("%s done in %.2fs", name, timings[name])
 
 
 @contextlib.contextmanager

@@ -44,9 +44,20 @@ def test_build_writes_every_page_and_the_search_index(built):
     assert "url=alpha-change.html" in (site / "alpha-change-old.html").read_text()
     index = (site / "search" / "portal-search-index.js").read_text()
     assert "Alpha Incident Handling" in index
-    assert set(result.timings) == {"load", "graph", "validate", "render", "site", "index wait"}
+    phases = ["hash", "load", "graph", "validate", "render", "site", "index wait"]
+    assert list(result.timings) == phases
     assert set(result.worker_timings) == {"related", "index"}
     assert result.seconds >= sum(result.timings.values())
+
+
+def test_build_reports_the_cpu_of_each_phase_of_both_processes(built):
+    _, result = built
+    assert list(result.cpu) == list(result.timings)
+    assert all(seconds >= 0 for seconds in result.cpu.values())
+    steps = ["analyse", "related", "segment", "phrases", "export"]
+    assert list(result.worker_cpu) == [*steps, "process"]
+    # The worker's whole CPU counts from its fork: it holds every step it timed.
+    assert result.worker_cpu["process"] >= sum(result.worker_cpu[s] for s in steps) > 0
 
 
 def test_site_loads_nothing_from_the_network(built):

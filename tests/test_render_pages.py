@@ -302,3 +302,32 @@ def test_real_content_renders_the_same_under_any_hash_seed(tmp_path):
     assert len(digests[0]) > 400
     differing = sorted(p for p in digests[0] if digests[0][p] != digests[1].get(p))
     assert (differing, digests[0].keys() == digests[1].keys()) == ([], True)
+
+
+_RENDER_MODULES = """
+import sys
+from pathlib import Path
+from builder.config import BuildConfig
+from builder.pipeline import check
+from builder.render.docs import render_docs
+checked = check(BuildConfig.from_root(Path(sys.argv[1])))
+render_docs(checked.corpus, checked.graph, Path(sys.argv[2]), {}, checked.questionnaire)
+print(" ".join(sorted(m for m in ("pyvis", "IPython") if m in sys.modules)))
+"""
+
+
+def test_rendering_copies_vis_network_without_importing_pyvis(make_project, tmp_path):
+    """pyvis's import pulls in IPython, a quarter of a second of CPU for a file that is only
+    copied (run in a new process, where nothing imported it before)."""
+    cfg = make_project(minimal=True)
+    docs = tmp_path / "docs"
+    done = subprocess.run(
+        [sys.executable, "-c", _RENDER_MODULES, str(cfg.root), str(docs)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (
+        docs / "assets" / "vendor" / "vis-network" / "vis-network.min.js"
+    ).stat().st_size > 400_000
+    assert done.stdout.split() == []

@@ -284,17 +284,15 @@ def test_related_pages_are_whooshs_more_like_this(cfg):
     assert any(ours.values()), "no page got related pages: the comparison proves nothing"
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "The CAB meets every Tuesday to weigh each request.",
-        "Restoring databases: e.g. 3.5 hours, i.e. the RTO; don't re-run it!",
-        "İstanbul ÉCOLE straße ﬁne ab_cd x y 42",
-        "how do I approve an emergency change",
-        "",
-    ],
-)
-def test_related_index_terms_are_the_search_analyzers(text):
-    from builder.search.index import _STEM, BodyTerms
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab -#*_`|>[]()!:\n", max_size=40))
+def test_plain_text_drops_markup_runs_but_a_lone_hyphen(text):
+    import re
 
-    assert [t.text for t in BodyTerms()(text)] == [t.text for t in _STEM(text)]
+    from builder.model import Corpus
+    from builder.search.index import plain_text
+
+    # The rule as first written: each run of markup characters becomes a space, unless it
+    # is a single hyphen.
+    expected = re.sub(r"[#*_`|>\[\]()!:-]{1,}", lambda m: " " if m.group(0) != "-" else "-", text)
+    assert plain_text(text, Corpus.of(())) == " ".join(expected.split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -18,8 +19,19 @@ def copy_assets(dest: Path) -> None:
     with resources.as_file(source) as src:
         shutil.copytree(src, dest, dirs_exist_ok=True)
     # vis-network ships once, copied from the installed pyvis package (no CDN, no second copy).
-    vis = resources.files("pyvis") / "templates" / "lib" / VIS_VERSION / "vis-network.min.js"
-    with resources.as_file(vis) as script:
-        target = dest / "vendor" / "vis-network"
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(script, target / "vis-network.min.js")
+    target = dest / "vendor" / "vis-network"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(
+        _pyvis_dir() / "templates" / "lib" / VIS_VERSION / "vis-network.min.js",
+        target / "vis-network.min.js",
+    )
+
+
+def _pyvis_dir() -> Path:
+    """The installed pyvis package's folder, found without importing pyvis: its import pulls
+    in IPython (a quarter of a second of CPU) for a file this build only copies."""
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        msg = "pyvis is not installed: the maps need the vis-network build it ships"
+        raise ModuleNotFoundError(msg)
+    return Path(next(iter(spec.submodule_search_locations)))

@@ -7,7 +7,9 @@ The site is opened from disk, where a classic ``<script src>`` is the one way to
 page's field lengths as whoosh's one-byte encoding reads them back, whoosh's idf (it depends
 only on a term's document frequency, so one table serves every term), the synonym phrases
 matched at index time with whoosh's own scores, and a surface-word -> stem table so that the
-browser needs no stemmer. Values are read from the index, never recomputed.
+browser needs no stemmer. Values are those of the index: read back from it, or taken from the
+analysed documents the index was written from (:mod:`builder.search.segment`), which a test
+holds to the same file.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 from whoosh import index
 from whoosh.lang.porter import stem
+from whoosh.scoring import BM25F
 
 from builder.fsutil import write_text
 from builder.render.overlay import LOCAL_LABEL
@@ -36,6 +39,7 @@ from builder.search.intent import (
     TEMPLATE_FACTOR,
     TEMPLATE_WORDS,
 )
+from builder.search.segment import Analysed
 from builder.search.store import BROWSER_INDEX, IndexMeta, read_intent, read_phrases
 
 __all__ = ["export_index", "pack", "stem_table"]
@@ -63,12 +67,19 @@ _ENDINGS = (
 )
 
 
-def export_index(generation: Path) -> Path:
-    """Write ``generation/portal-search-index.js`` from the index there; return its path."""
+def export_index(generation: Path, analysed: Analysed | None = None) -> Path:
+    """Write ``generation/portal-search-index.js`` from the index there; return its path.
+
+    ``analysed`` is what the index was written from: given, the postings, lengths and stored
+    fields are taken from it instead of being read back from the index.
+    """
     meta = IndexMeta.read(generation)
     ix = index.open_dir(str(generation))
-    with ix.searcher() as searcher:
-        data = _index_data(searcher, meta, read_phrases(generation))
+    if analysed is not None:
+        data = _index_data(_AnalysedView(analysed, ix.schema), meta, read_phrases(generation))
+    else:
+        with ix.searcher() as searcher:
+            data = _index_data(_IndexView(searcher), meta, read_phrases(generation))
     intent = read_intent(generation)
     number = {doc[0]: d for d, doc in enumerate(data["docs"])}
     data["intent"] = {
@@ -136,33 +147,26 @@ def stem_table(words: Iterable[str], stems: set[str], stoplist: frozenset[str]) 
 # Helpers
 
 
-def _index_data(searcher: Any, meta: IndexMeta, phrases: dict[str, Any]) -> dict[str, Any]:
-    reader = searcher.reader()
-    count = searcher.doc_count_all()
-    stored = [reader.stored_fields(d) for d in range(count)]
+def _index_data(view: Any, meta: IndexMeta, phrases: dict[str, Any]) -> dict[str, Any]:
+    count = view.count
     stems: set[str] = set()
     terms: dict[str, dict[str, str]] = {}
     for field in TEXT_FIELDS:
-        terms[field] = {}
-        for raw in reader.lexicon(field):
-            text = raw.decode("utf-8")
-            stems.add(text)
-            terms[field][text] = _postings(reader, field, text)
-    spell = {w.decode("utf-8"): int(ti.weight()) for w, ti in reader.iter_field("spell")}
-    analyzer = ix_analyzer(searcher)
+        terms[field] = view.postings(field)
+        stems.update(terms[field])
+    spell = view.frequencies("spell")
+    stoplist = analyzer_stoplist(view.schema["body"].analyzer)
     return {
         # 2: pages of an overlay are listed (intent.local) and win ties (intent.localTie).
         "version": 2,
         "count": count,
-        "K1": searcher.weighting.K1,
-        "B": searcher.weighting.B,
+        "K1": view.weighting.K1,
+        "B": view.weighting.B,
         "boosts": TEXT_FIELDS,
         # Whoosh's idf: log(N / (df + 1)) + 1, one value per document frequency.
         "idf": [math.log(count / (df + 1)) + 1 for df in range(count + 1)],
-        "avgfl": {f: searcher.avg_field_length(f) or 1 for f in TEXT_FIELDS},
-        "lengths": {
-            f: [searcher.doc_field_length(d, f, 1) for d in range(count)] for f in TEXT_FIELDS
-        },
+        "avgfl": {f: view.avg_field_length(f) or 1 for f in TEXT_FIELDS},
+        "lengths": {f: view.lengths(f) for f in TEXT_FIELDS},
         "terms": terms,
         "phrases": {
             field: {key: [ids, scores] for key, (ids, scores) in known.items()}
@@ -170,11 +174,89 @@ def _index_data(searcher: Any, meta: IndexMeta, phrases: dict[str, Any]) -> dict
         },
         "synonyms": meta.synonyms,
         "filters": meta.filters,
-        "stop": sorted(analyzer_stoplist(analyzer)),
-        "stems": stem_table(spell, stems, analyzer_stoplist(analyzer)),
+        "stop": sorted(stoplist),
+        "stems": stem_table(spell, stems, stoplist),
         "spell": _spell_groups(spell),
-        "docs": [_doc(s) for s in stored],
+        "docs": [_doc(view.stored(d)) for d in range(count)],
     }
+
+
+class _IndexView:
+    """What the export reads, from a written index."""
+
+    def __init__(self, searcher: Any) -> None:
+        self._searcher = searcher
+        self._reader = searcher.reader()
+        self.count: int = searcher.doc_count_all()
+        self.schema = searcher.schema
+        self.weighting = searcher.weighting
+
+    def postings(self, field: str) -> dict[str, str]:
+        return {
+            raw.decode("utf-8"): _postings(self._reader, field, raw.decode("utf-8"))
+            for raw in self._reader.lexicon(field)
+        }
+
+    def frequencies(self, field: str) -> dict[str, int]:
+        return {w.decode("utf-8"): int(ti.weight()) for w, ti in self._reader.iter_field(field)}
+
+    def avg_field_length(self, field: str) -> float | None:
+        found: float | None = self._searcher.avg_field_length(field)
+        return found
+
+    def lengths(self, field: str) -> list[int | None]:
+        return [self._searcher.doc_field_length(d, field, 1) for d in range(self.count)]
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        found: dict[str, Any] = self._reader.stored_fields(docnum)
+        return found
+
+
+class _AnalysedView:
+    """What the export reads, from the analysed documents an index was written from."""
+
+    def __init__(self, analysed: Analysed, schema: Any) -> None:
+        self._analysed = analysed
+        self.count = len(analysed.docs)
+        self.schema = schema
+        self.weighting = BM25F()  # a searcher's default
+
+    def postings(self, field: str) -> dict[str, str]:
+        boost = TEXT_FIELDS[field]
+        out: dict[str, str] = {}
+        for text, plist in self._analysed.postings.get(field, {}).items():
+            numbers: list[int] = []
+            previous = 0
+            for docnum, freq, weight, _ in plist:
+                if freq * boost != weight:
+                    msg = f"{field}:{text} has weight {weight}, not {freq} x {boost}"
+                    raise ValueError(msg)
+                numbers += [docnum - previous, freq]
+                previous = docnum
+            out[text] = pack(numbers)
+        return out
+
+    def frequencies(self, field: str) -> dict[str, int]:
+        return {
+            text: sum(freq for _, freq, _, _ in plist)
+            for text, plist in self._analysed.postings.get(field, {}).items()
+        }
+
+    def avg_field_length(self, field: str) -> float | None:
+        if not self.schema[field].scorable:
+            return None
+        return sum(self._analysed.lengths.get(field, [])) / (self.count or 1)
+
+    def lengths(self, field: str) -> list[int | None]:
+        # As whoosh reads them back: one byte, rounded; None for an empty field; 1 (the
+        # default asked for) when no document has the field.
+        found = self._analysed.lengths.get(field, [])
+        if not any(found):
+            return [1] * self.count
+        return [self._analysed.read_length(d, field) or None for d in range(self.count)]
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        return self._analysed.stored(docnum)
 
 
 def ix_analyzer(searcher: Any) -> Any:

@@ -12,33 +12,33 @@ import math
 import re
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from whoosh import classify, fields, index
 from whoosh import scoring as wscoring
-from whoosh.analysis import STOP_WORDS, Analyzer, StandardAnalyzer, StemmingAnalyzer, Token
-from whoosh.lang.porter import stem
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.analysis import STOP_WORDS, StandardAnalyzer, StemmingAnalyzer
 
 from builder.fsutil import write_text
 from builder.graph import AUTOMATES, KIND, LINKS_TO, MAPS_TO, PART_OF, RELATION, STRENGTH
 from builder.load.content import LINK, TAG
 from builder.model import Corpus, Guidance
 from builder.search.export import export_index
-from builder.search.fields import known_phrases
+from builder.search.fields import analysed_phrases
 from builder.search.intent import norm_words
-from builder.search.matchers import CachedLengthsBM25F
+from builder.search.segment import Analysed, FastTerms, analyse, write_segment
 from builder.search.store import IndexMeta, write_intent, write_phrases
 from builder.search.text import sentence_bounds
+from builder.timing import Phases
 
 if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
+    "FAST_TERMS",
     "SCHEMA",
+    "analyse_documents",
     "documents",
     "find_related",
     "plain_text",
@@ -94,68 +94,72 @@ SCHEMA = fields.Schema(
     tools=fields.KEYWORD(stored=True, commas=True),
     url=fields.STORED(),
 )
+_FAST_STEM = FastTerms(STOP_WORDS | QUESTION_WORDS)
+#: The text fields analysed in one loop instead of by their analyzer chains (tests hold each to
+#: its field's analyzer).
+FAST_TERMS = {
+    "title": _FAST_STEM,
+    "aliases": _FAST_STEM,
+    "summary": _FAST_STEM,
+    "body": _FAST_STEM,
+    "spell": FastTerms(None, stemming=False),
+}
 
 
 # -----------------------------------------------------------------------------
 # Public API
 
 
-class BodyTerms(Analyzer):  # type: ignore[misc]
-    """The terms ``_STEM`` makes of a text, made in one loop instead of a chain of generators.
+def analyse_documents(corpus: Corpus, G: nx.MultiDiGraph) -> Analysed:
+    """Analyse every searchable page once, for the related pages, the index and the export."""
+    return analyse(SCHEMA, documents(corpus.without_hidden(), G), FAST_TERMS)
 
-    Only the index that more-like-this reads uses it: that index needs each term and how often
-    it occurs, not positions. Tests hold its terms to ``_STEM``'s.
+
+def write_index(
+    corpus: Corpus,
+    G: nx.MultiDiGraph,
+    search_dir: Path,
+    digest: str,
+    phase: Phases | None = None,
+    analysed: Analysed | None = None,
+) -> Path:
+    """Write a new index generation under ``search_dir`` (not yet current) and return it.
+
+    ``analysed`` is what :func:`analyse_documents` made of the same corpus, if it was already
+    called. ``phase``, when given, times each step.
     """
-
-    def __init__(self) -> None:
-        self.stoplist = STOP_WORDS | QUESTION_WORDS
-        self.stems: dict[str, str] = {}
-
-    def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
-        token = Token(**kwargs)
-        token.boost, token.stopped, token.pos = 1.0, False, 0
-        stoplist, stems = self.stoplist, self.stems
-        for m in _TOKEN.finditer(value):
-            word = m.group(0).lower()
-            if len(word) < 2 or word in stoplist:
-                continue
-            stemmed = stems.get(word)
-            if stemmed is None:
-                stemmed = stems[word] = stem(word)
-            token.text = stemmed
-            yield token
-            token.pos += 1
-
-
-def write_index(corpus: Corpus, G: nx.MultiDiGraph, search_dir: Path, digest: str) -> Path:
-    """Write a new index generation under ``search_dir`` (not yet current) and return it."""
+    phase = phase or Phases()
     corpus = corpus.without_hidden()  # an element an overlay hid is not searched
     search_dir.mkdir(parents=True, exist_ok=True)
     generation = Path(tempfile.mkdtemp(prefix=f"gen-{digest[:12]}-", dir=search_dir))
     try:
-        ix = index.create_in(str(generation), SCHEMA)
-        writer = ix.writer(limitmb=256)
-        for doc in documents(corpus, G):
-            writer.add_document(**doc)
-        writer.commit()
-        meta = IndexMeta(
-            content_hash=digest,
-            synonyms=synonym_table(corpus),
-            filters=_filter_values(corpus, G),
-            titles={n.id: n.title for n in corpus},
-        )
-        write_text(generation / "meta.json", meta.to_json())
-        with ix.searcher(weighting=CachedLengthsBM25F()) as searcher:
-            write_phrases(generation, known_phrases(searcher, _STEM, meta.synonyms))
-        write_intent(generation, intent_data(corpus, G))
-        export_index(generation)
+        if analysed is None:
+            with phase("analyse"):
+                analysed = analyse_documents(corpus, G)
+        with phase("segment"):
+            ix = index.create_in(str(generation), SCHEMA)
+            write_segment(ix, analysed)
+        with phase("phrases"):
+            meta = IndexMeta(
+                content_hash=digest,
+                synonyms=synonym_table(corpus),
+                filters=_filter_values(corpus, G),
+                titles={n.id: n.title for n in corpus},
+            )
+            write_text(generation / "meta.json", meta.to_json())
+            write_phrases(generation, analysed_phrases(analysed, _STEM, meta.synonyms))
+            write_intent(generation, intent_data(corpus, G))
+        with phase("export"):
+            export_index(generation, analysed)
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
         raise
     return generation
 
 
-def find_related(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, list[str]]:
+def find_related(
+    corpus: Corpus, G: nx.MultiDiGraph, analysed: Analysed | None = None
+) -> dict[str, list[str]]:
     """Return up to five related pages for every node (ids, best first), from more-like-this.
 
     This is what ``searcher.more_like(docnum, "body", numterms=10)`` finds on the search index,
@@ -163,22 +167,23 @@ def find_related(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, list[str]]:
     page's body by whoosh's Bo1 model, then the pages with the best BM25F score (whoosh's
     formula, its idf and its one-byte field lengths) over those terms, ties to the earlier id.
     More-like-this reads only the body field, so it is computed here from the bodies' term
-    counts in memory, without writing an index, while another process writes the search
-    index. Tests hold the pages it picks to whoosh's own more_like.
+    counts in memory (``analysed``, from :func:`analyse_documents`, or made here), without
+    the written index. Tests hold the pages it picks to whoosh's own more_like.
     """
-    corpus = corpus.without_hidden()  # nor suggested as related
-    analyzer = BodyTerms()
-    nodes = sorted(corpus, key=lambda n: n.id)
-    vectors = [Counter(t.text for t in analyzer(plain_text(n.body, corpus))) for n in nodes]
+    if analysed is None:
+        analysed = analyse_documents(corpus, G)  # nor suggested as related if hidden
+    count_all = len(analysed.docs)
+    ids = [doc["id"] for doc in analysed.docs]
+    vectors: list[dict[str, float]] = [{} for _ in range(count_all)]
     postings: dict[str, list[tuple[int, float]]] = {}
-    for docnum, vector in enumerate(vectors):
-        for term, count in vector.items():
-            postings.setdefault(term, []).append((docnum, float(count)))
-    count_all = len(nodes)
-    sizes = [sum(v.values()) for v in vectors]
+    for term, plist in analysed.postings.get("body", {}).items():
+        postings[term] = [(docnum, float(freq)) for docnum, freq, _, _ in plist]
+        for docnum, freq, _, _ in plist:
+            vectors[docnum][term] = float(freq)
+    sizes = analysed.lengths.get("body", [0] * count_all)
     field_length = sum(sizes)
     # Whoosh keeps a document's length in one byte; BM25F reads it back rounded.
-    lengths = [byte_to_length(length_to_byte(size)) for size in sizes]
+    lengths = [analysed.read_length(d, "body") for d in range(count_all)] if sizes else []
     average = field_length / (count_all or 1) or 1
     frequency = {term: sum(w for _, w in plist) for term, plist in postings.items()}
     model = classify.Bo1Model(count_all, field_length)
@@ -187,8 +192,8 @@ def find_related(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, list[str]]:
     # A term's BM25 score on each page holding it, worked out the first time a page asks.
     impacts: dict[str, list[tuple[int, float]]] = {}
     related: dict[str, list[str]] = {}
-    for docnum, node in enumerate(nodes):
-        linked = set(G.successors(node.id)) | set(G.predecessors(node.id)) | {node.id}
+    for docnum, node_id in enumerate(ids):
+        linked = set(G.successors(node_id)) | set(G.predecessors(node_id)) | {node_id}
         scores = [0.0] * count_all
         for term, weight in _key_terms(vectors[docnum].items(), frequency, model):
             impact = impacts.get(term)
@@ -206,9 +211,9 @@ def find_related(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, list[str]]:
         scores[docnum] = 0.0
         # Best first, ties to the earlier page: nlargest keeps the order of equal keys.
         ranked = heapq.nlargest(RELATED + len(linked), range(count_all), key=scores.__getitem__)
-        related[node.id] = [
-            nodes[d].id for d in ranked if scores[d] > 0 and nodes[d].id not in linked
-        ][:RELATED]
+        related[node_id] = [ids[d] for d in ranked if scores[d] > 0 and ids[d] not in linked][
+            :RELATED
+        ]
     return related
 
 
@@ -250,7 +255,7 @@ def plain_text(body: str, corpus: Corpus) -> str:
 
     text = LINK.sub(link_text, body)
     text = TAG.sub(" ", text)
-    text = re.sub(r"[#*_`|>\[\]()!:-]{1,}", lambda m: " " if m.group(0) != "-" else "-", text)
+    text = _MARKUP.sub(" ", text)
     return " ".join(text.split())
 
 
@@ -387,6 +392,9 @@ def stages_of(corpus: Corpus, G: nx.MultiDiGraph, node_id: str) -> set[str]:
 
 
 _TOKEN = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's default tokenizer pattern
+#: Markup characters, as a space: every run of them but a lone hyphen (a run of two or more
+#: is matched whole, as the scan reaches it at its first character).
+_MARKUP = re.compile(r"[#*_`|>\[\]()!:-]{2,}|[#*_`|>\[\]()!:]")
 
 
 def _distinct_words(*texts: str) -> str:
@@ -395,7 +403,8 @@ def _distinct_words(*texts: str) -> str:
     >>> _distinct_words("Change the change", "e.g. CHANGE")
     'change the e.g'
     """
-    return " ".join(dict.fromkeys(w for t in texts for w in _TOKEN.findall(t.lower())))
+    # Joined by spaces, no word spans two texts, and each lowercases as it would alone.
+    return " ".join(dict.fromkeys(_TOKEN.findall(" ".join(texts).lower())))
 
 
 def _without_tables(body: str) -> str:

@@ -23,6 +23,7 @@ import networkx as nx
 
 from builder.errors import SiteBuildError
 from builder.model import Corpus
+from builder.timing import Phases
 
 __all__ = ["IndexWorker"]
 
@@ -37,7 +38,10 @@ class IndexWorker:
     """
 
     def __init__(self, corpus: Corpus, G: nx.MultiDiGraph, search_dir: Path, digest: str):
+        #: Wall-clock seconds of the worker's two results, "related" and "index".
         self.timings: dict[str, float] = {}
+        #: The worker's CPU seconds per step, and its whole CPU as "process" once it is done.
+        self.cpu: dict[str, float] = {}
         self._related: dict[str, list[str]] | None = None
         self._generation: Path | None = None
         ctx = multiprocessing.get_context("fork")
@@ -77,7 +81,7 @@ class IndexWorker:
 
     def _receive(self, expected: str) -> Any:
         try:
-            kind, value, seconds = self._conn.recv()
+            kind, value, seconds, cpu = self._conn.recv()
         except EOFError:
             self._process.join()
             msg = f"the search-index worker stopped (exit code {self._process.exitcode})"
@@ -87,6 +91,7 @@ class IndexWorker:
             raise SiteBuildError(msg)
         assert kind == expected, (kind, expected)
         self.timings[kind] = seconds
+        self.cpu.update(cpu)
         return value
 
 
@@ -98,19 +103,30 @@ def _work(
     search_dir: Path,
     digest: str,
 ) -> None:
-    """The worker's body: send ("related", ...), then ("index", folder) or ("error", text)."""
-    from builder.search.index import find_related, write_index
+    """The worker's body: send ("related", ...), then ("index", folder) or ("error", text).
+
+    Each message is (kind, value, wall-clock seconds, CPU seconds per step).
+    """
+    from builder.search.index import analyse_documents, find_related, write_index
 
     _die_with(parent)
+    phase = Phases()
     try:
         start = time.monotonic()
-        conn.send(("related", find_related(corpus, G), time.monotonic() - start))
+        # Every page is analysed once: the related pages and the index are made from that.
+        with phase("analyse"):
+            analysed = analyse_documents(corpus, G)
+        with phase("related"):
+            related = find_related(corpus, G, analysed)
+        conn.send(("related", related, time.monotonic() - start, dict(phase.cpu)))
         start = time.monotonic()
-        generation = write_index(corpus, G, search_dir, digest)
-        conn.send(("index", str(generation), time.monotonic() - start))
+        generation = write_index(corpus, G, search_dir, digest, phase, analysed)
+        # The forked process's own CPU, from the fork on: its steps and what lies between.
+        phase.cpu["process"] = time.process_time()
+        conn.send(("index", str(generation), time.monotonic() - start, phase.cpu))
     except Exception as e:
         with contextlib.suppress(OSError):
-            conn.send(("error", f"{type(e).__name__}: {e}", 0.0))
+            conn.send(("error", f"{type(e).__name__}: {e}", 0.0, {}))
     finally:
         conn.close()
 
