@@ -61,7 +61,7 @@ def take_screenshots(site: Path, out: Path) -> list[str]:
                 for name, rel, query in shots:
                     page.goto((site / rel).as_uri())
                     if query:
-                        _search(page, query, width)
+                        _search(page, query)
                     if "portal-map-app" in (site / rel).read_text(encoding="utf-8"):
                         page.wait_for_function(MAP_DRAWN, timeout=15_000)
                     page.screenshot(path=str(out / f"{name}-{scheme}-{width}.png"), full_page=True)
@@ -86,14 +86,12 @@ def _offline(route: Any) -> None:
         route.abort()
 
 
-def _search(page: Any, query: str, width: int) -> None:
-    """Open the search box, type ``query`` and wait for the results to show."""
-    if width < 960:  # below Material's 60em breakpoint the box opens from its icon
-        page.locator("label.md-header__button[for='__search']").click()
-    else:
-        page.keyboard.press("/")
-    page.locator("input.md-search__input").press_sequentially(query, delay=20)
-    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+def _search(page: Any, query: str) -> None:
+    """Focus the portal's search box with its key (``/``, at every width), type ``query`` and
+    wait for the results."""
+    page.keyboard.press("/")
+    page.keyboard.type(query, delay=20)
+    page.locator("[role=option]").first.wait_for(timeout=15_000)
 
 
 if __name__ == "__main__":
