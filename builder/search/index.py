@@ -12,7 +12,7 @@ import math
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -221,7 +221,7 @@ def documents(corpus: Corpus, G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
     """Yield one whoosh document per node, in id order."""
     for node in sorted(corpus, key=lambda n: n.id):
         body = plain_text(node.body, corpus)
-        prose = plain_text(_without_tables(node.body), corpus)
+        prose = prose_text(node.body, corpus)
         yield {
             "id": node.id,
             "title": node.title,
@@ -247,16 +247,60 @@ def plain_text(body: str, corpus: Corpus) -> str:
     'Scope See the A page and this x'
     """
 
+    text = LINK.sub(_link_text(corpus), body)
+    text = TAG.sub(" ", text)
+    text = _MARKUP.sub(" ", text)
+    return " ".join(text.split())
+
+
+def _link_text(corpus: Corpus) -> Callable[[re.Match[str]], str]:
+    """Return the replacement of a ``[[id|text]]`` link by its text, or its page's title."""
+
     def link_text(m: re.Match[str]) -> str:
         if m.group(2):
             return m.group(2)
         target = corpus.by_id.get(m.group(1).strip())
         return target.title if target else m.group(1)
 
-    text = LINK.sub(link_text, body)
-    text = TAG.sub(" ", text)
-    text = _MARKUP.sub(" ", text)
-    return " ".join(text.split())
+    return link_text
+
+
+#: What a snippet leaves out of a body line: a list or quote marker, emphasis and code marks.
+_LINE_MARK = re.compile(r"^\s*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+|>\s*)")
+_EMPHASIS = re.compile(r"[*_`]+|!\[|\[|\]")
+_LINE_END = re.compile(r"[.!?:;,]$")
+
+
+def prose_text(body: str, corpus: Corpus) -> str:
+    """Return a body as a snippet reads it: the running text without headings, tables or
+    admonition markers, links as their text, each list item a sentence of its own, and the
+    brackets and colons kept (unlike :func:`plain_text`, which only feeds the index).
+
+    >>> prose_text("## Purpose\\nThe *Changing* quadrant\\n\\n- **CAB (board)**: advises\\n"
+    ...            "  the approver\\n- [ ] done\\n| a | b |\\n!!! note\\n    Keep it", Corpus.of(()))
+    'The Changing quadrant. CAB (board): advises the approver. done. Keep it.'
+    """
+
+    link_text = _link_text(corpus)
+    out: list[str] = []
+
+    def close() -> None:  # a block ends: its last sentence gets a full stop if it has none
+        if out and not _LINE_END.search(out[-1]):
+            out[-1] += "."
+
+    for raw in body.split("\n"):
+        line = raw.strip()
+        if not line or line.startswith(("#", "|", "!!!", "???", "{:")):
+            close()
+            continue
+        if _LINE_MARK.match(raw):
+            close()
+        text = _LINE_MARK.sub("", raw)
+        text = " ".join(_EMPHASIS.sub("", TAG.sub(" ", LINK.sub(link_text, text))).split())
+        if text:
+            out.append(text)
+    close()
+    return " ".join(out)
 
 
 def synonym_table(corpus: Corpus) -> dict[str, list[str]]:
@@ -405,10 +449,6 @@ def _distinct_words(*texts: str) -> str:
     """
     # Joined by spaces, no word spans two texts, and each lowercases as it would alone.
     return " ".join(dict.fromkeys(_TOKEN.findall(" ".join(texts).lower())))
-
-
-def _without_tables(body: str) -> str:
-    return "\n".join(line for line in body.split("\n") if not line.lstrip().startswith("|"))
 
 
 def _stage_ancestors(corpus: Corpus, node_id: str) -> set[str]:
