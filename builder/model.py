@@ -14,6 +14,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "INVERSE",
     "LOCAL",
+    "LOCAL_LABEL",
     "RELATIONS",
     "RELATION_WORDS",
     "STANDARD",
@@ -135,6 +136,8 @@ class Section:
 #: Where a node or mapping record comes from: the standard guidance, or an organisation's overlay.
 STANDARD = "standard"
 LOCAL = "local"
+#: The words that mark an organisation's own content wherever it shows (pages, maps, search).
+LOCAL_LABEL = "Our practice"
 
 
 @dataclass(frozen=True, slots=True)

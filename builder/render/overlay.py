@@ -13,12 +13,9 @@ from typing import Any
 
 from builder.graph import HIDDEN, ORIGIN
 from builder.load.content import HEADING, body_lines
-from builder.model import LOCAL, Guidance
+from builder.model import LOCAL, LOCAL_LABEL, Guidance
 
 __all__ = ["LOCAL_LABEL", "TINTS", "Tint", "overlay_body", "overlay_tint"]
-
-#: The words that mark an organisation's own content wherever it shows.
-LOCAL_LABEL = "Our practice"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from whoosh.lang.porter import stem
 from whoosh.scoring import BM25F
 
 from builder.fsutil import write_text
-from builder.render.overlay import LOCAL_LABEL
+from builder.model import LOCAL_LABEL
 from builder.search.fields import TEXT_FIELDS
 from builder.search.intent import (
     AFTER,
@@ -257,11 +257,6 @@ class _AnalysedView:
 
     def stored(self, docnum: int) -> dict[str, Any]:
         return self._analysed.stored(docnum)
-
-
-def ix_analyzer(searcher: Any) -> Any:
-    """The analyzer that title, aliases, summary and body share."""
-    return searcher.schema["body"].analyzer
 
 
 def analyzer_stoplist(analyzer: Any) -> frozenset[str]:
