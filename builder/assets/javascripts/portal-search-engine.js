@@ -5,8 +5,9 @@
  * the same fields and boosts, BM25F with whoosh's idf and one-byte field lengths, the same
  * synonym phrases (scored at index time), the same stems (a table: no stemmer here), the
  * same spelling correction, fuzzy retry, framework intent, exact titles, the tie-break
- * for an organisation's own pages, filters and how-to re-ranking. Scores are added in the order whoosh adds them, so that equal pages
- * tie the same way in both runtimes; a test compares the top ten of every benchmark query.
+ * for an organisation's own pages, filters and how-to re-ranking. Scores are added in the
+ * order whoosh adds them, so that equal pages tie the same way in both runtimes; a test
+ * compares the top ten of every benchmark query.
  *
  * No DOM here: PortalSearchEngine(data) returns {search(text, filters, limit)}.
  */
@@ -593,7 +594,6 @@
       "(?<![\\p{L}\\p{N}_])(?:" + escaped.join("|") + ")[\\p{L}\\p{N}_]*", "giu"));
   }
 
-  /* engine.snippet: the sentence with the most query words, as [[text, marked], ...] */
   /* Where the sentences of a text start and end (text.sentence_bounds): [starts, ends]. */
   function sentences(text) {
     var starts = [0], ends = [];
@@ -603,6 +603,8 @@
     return [starts, ends];
   }
 
+  /* engine.snippet: the sentence with the most query words, as [[text, marked], ...];
+   * ``bounds`` are the text's sentences, when they are already known. */
   function snippet(text, marker, width, bounds) {
     width = width || 220;
     bounds = bounds || sentences(text);
