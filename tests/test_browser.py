@@ -6,6 +6,7 @@ is not file:// is aborted and recorded; the tests assert that list stays empty.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -136,6 +137,30 @@ def test_the_browser_stems_a_word_in_no_page_as_whoosh_does(site, offline):
     offline.page.wait_for_function("() => window.PortalSearchEngine")
     got = offline.page.evaluate("ws => ws.map(w => PortalSearchEngine.porter(w))", words)
     assert dict(zip(words, got, strict=True)) == {w: stem(w) for w in words}
+
+
+def test_the_browser_stems_every_word_of_the_site_and_its_inflections_as_whoosh_does(site, offline):
+    """The index ships no stem table: every word a reader may type from the pages, and its
+    usual inflections, must stem in the browser exactly as the index stemmed it."""
+    from whoosh.lang.porter import stem
+
+    text = (site / "search" / "portal-search-index.js").read_text(encoding="utf-8")
+    data = json.loads(text[text.index("{") : text.rindex("}") + 1])
+    assert "stems" not in data
+    spelled = {w for group in data["spell"].values() for w in group.split(" ")}
+    # The endings the stem table of index version 2 tried on every word.
+    endings = ("s", "es", "ed", "d", "ing", "er", "ers", "ly", "ion", "ions", "ment", "ments")
+    endings += ("al", "able")
+    words = sorted(
+        spelled
+        | {w.removesuffix("e") + end for w in spelled if w.isalpha() for end in endings}
+        | {w + end for w in spelled if w.isalpha() for end in endings}
+    )
+    assert len(spelled) > 4000 and len(words) > 80000  # the whole vocabulary, not a sample
+    search_box(offline, site).focus()
+    offline.page.wait_for_function("() => window.PortalSearchEngine")
+    got = offline.page.evaluate("ws => ws.map(w => PortalSearchEngine.porter(w))", words)
+    assert [w for w, s in zip(words, got, strict=True) if s != stem(w)] == []
 
 
 def test_nothing_is_read_until_someone_searches(site, offline):

@@ -7,7 +7,7 @@
   the fields and boosts; :mod:`~builder.search.matchers` keeps whoosh's private internals.
 - :mod:`~builder.search.export` writes what the browser engine
   (``assets/javascripts/portal-search-engine.js``) needs into ``site/search/``: the same
-  postings, lengths, idf, synonyms, stems and spelling table, so the site ranks as the CLI.
+  postings, lengths, idf, synonyms and spelling table, so the site ranks as the CLI.
 
 Nothing is imported here, so that importing one module does not load the others.
 """

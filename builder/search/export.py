@@ -6,8 +6,9 @@ The site is opened from disk, where a classic ``<script src>`` is the one way to
 :mod:`builder.search.engine` ranks with whoosh: the same postings and their weights, each
 page's field lengths as whoosh's one-byte encoding reads them back, whoosh's idf (it depends
 only on a term's document frequency, so one table serves every term), the synonym phrases
-matched at index time with whoosh's own scores, and a surface-word -> stem table so that the
-browser needs no stemmer. Values are those of the index: read back from it, or taken from the
+matched at index time with whoosh's own scores. Stems are not exported: the browser stems with
+a port of whoosh's Porter stemmer, which a test holds to whoosh on every word of the index and
+its usual inflections. Values are those of the index: read back from it, or taken from the
 analysed documents the index was written from (:mod:`builder.search.segment`), which a test
 holds to the same file.
 """
@@ -22,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index
-from whoosh.lang.porter import stem
 from whoosh.scoring import BM25F
 
 from builder.fsutil import write_text
@@ -42,29 +42,10 @@ from builder.search.intent import (
 from builder.search.segment import Analysed
 from builder.search.store import BROWSER_INDEX, IndexMeta, read_intent, read_phrases
 
-__all__ = ["export_index", "pack", "stem_table"]
+__all__ = ["export_index", "pack"]
 
 #: Prose kept per page for snippets in the browser (characters, cut at a sentence end).
 PROSE_LIMIT = 2000
-
-#: Endings tried on every indexed word: a query word that the corpus does not hold but
-#: whose stem it does ("approving" for "approve") still finds the stem in the table.
-_ENDINGS = (
-    "s",
-    "es",
-    "ed",
-    "d",
-    "ing",
-    "er",
-    "ers",
-    "ly",
-    "ion",
-    "ions",
-    "ment",
-    "ments",
-    "al",
-    "able",
-)
 
 
 def export_index(generation: Path, analysed: Analysed | None = None) -> Path:
@@ -108,57 +89,19 @@ def export_index(generation: Path, analysed: Analysed | None = None) -> Path:
     return path
 
 
-def stem_table(words: Iterable[str], stems: set[str], stoplist: frozenset[str]) -> str:
-    """Encode surface word -> stem for ``words`` and their usual inflections, compactly.
-
-    Words are grouped under their stem when it begins them: ``approv:e,ed,ing`` says that
-    approve, approved and approving stem to ``approv`` (an empty ending is the stem itself).
-    A word whose stem does not begin it is written ``word=stem``. Entries are separated by
-    spaces. An inflection is kept only when its stem is one the index holds: any other stem
-    could not match anything.
-
-    >>> stem_table(["agreed", "happy"], {"agre", "happi"}, frozenset())
-    'agre:ed,eds happy=happi happyed=happi happying=happi happys=happi'
-    """
-    table: dict[str, str] = {}
-    for word in words:
-        if word in stoplist or len(word) < 2:
-            continue
-        table[word] = stem(word)
-        if not word.isalpha():
-            continue
-        for base in {word, word[:-1]} if word.endswith("e") else {word}:
-            for ending in _ENDINGS:
-                variant = base + ending
-                if variant not in table and (found := stem(variant)) in stems:
-                    table[variant] = found
-    groups: dict[str, list[str]] = {}
-    others: list[str] = []
-    for word, found in sorted(table.items()):
-        if word.startswith(found):
-            groups.setdefault(found, []).append(word[len(found) :])
-        else:
-            others.append(f"{word}={found}")
-    entries = [f"{found}:{','.join(ends)}" for found, ends in sorted(groups.items())]
-    return " ".join(entries + others)
-
-
 # -----------------------------------------------------------------------------
 # Helpers
 
 
 def _index_data(view: Any, meta: IndexMeta, phrases: dict[str, Any]) -> dict[str, Any]:
     count = view.count
-    stems: set[str] = set()
-    terms: dict[str, dict[str, str]] = {}
-    for field in TEXT_FIELDS:
-        terms[field] = view.postings(field)
-        stems.update(terms[field])
+    terms = {field: view.postings(field) for field in TEXT_FIELDS}
     spell = view.frequencies("spell")
     stoplist = analyzer_stoplist(view.schema["body"].analyzer)
     return {
         # 2: pages of an overlay are listed (intent.local) and win ties (intent.localTie).
-        "version": 2,
+        # 3: no stem table; the browser stems every word itself.
+        "version": 3,
         "count": count,
         "K1": view.weighting.K1,
         "B": view.weighting.B,
@@ -175,7 +118,6 @@ def _index_data(view: Any, meta: IndexMeta, phrases: dict[str, Any]) -> dict[str
         "synonyms": meta.synonyms,
         "filters": meta.filters,
         "stop": sorted(stoplist),
-        "stems": stem_table(spell, stems, stoplist),
         "spell": _spell_groups(spell),
         "docs": [_doc(view.stored(d)) for d in range(count)],
     }

@@ -3,7 +3,7 @@
  * builder/search/engine.py ranks with whoosh; this file ranks with what
  * builder/search/export.py exports from that whoosh index (site/search/portal-search-index.js):
  * the same fields and boosts, BM25F with whoosh's idf and one-byte field lengths, the same
- * synonym phrases (scored at index time), the same stems (a table: no stemmer here), the
+ * synonym phrases (scored at index time), the same stems (whoosh's Porter stemmer, ported), the
  * same spelling correction, fuzzy retry, framework intent, exact titles, the tie-break
  * for an organisation's own pages, filters and how-to re-ranking. Scores are added in the
  * order whoosh adds them, so that equal pages tie the same way in both runtimes; a test
@@ -26,8 +26,8 @@
   var HOW_TO = /^(how|what|when|who)\b.*\b(do|does|should|can|to)\b|^how\b/i;
   var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
-  /* whoosh.lang.porter.stem, line for line, for a word the exported table does not hold (one
-   * in no page, nor an inflection of one). Python's re.match anchors at the start: so do these
+  /* whoosh.lang.porter.stem, line for line: a test holds it to whoosh on every word of the
+   * index and its usual inflections. Python's re.match anchors at the start: so do these
    * patterns, including the two that whoosh anchors by accident (AT_BL_IZ, STEP1B). */
   var STEP2 = { ational: "ate", tional: "tion", enci: "ence", anci: "ance", izer: "ize",
     bli: "ble", alli: "al", entli: "ent", eli: "e", ousli: "ous", ization: "ize", ation: "ate",
@@ -146,15 +146,8 @@
     });
     var postingsCache = {};
 
-    /* Surface word -> stem (export.stem_table). */
+    /* Surface word -> stem, as the queries of this page meet them. */
     var stems = Object.create(null);
-    data.stems.split(" ").forEach(function (entry) {
-      var eq = entry.indexOf("=");
-      if (eq > 0) { stems[entry.slice(0, eq)] = entry.slice(eq + 1); return; }
-      var colon = entry.lastIndexOf(":");
-      var stem = entry.slice(0, colon);
-      entry.slice(colon + 1).split(",").forEach(function (end) { stems[stem + end] = stem; });
-    });
     var spell = Object.create(null);
     Object.keys(data.spell).forEach(function (freq) {
       data.spell[freq].split(" ").forEach(function (w) { spell[w] = +freq; });
@@ -198,7 +191,7 @@
       matchAll(TOKEN, text).forEach(function (tok) {
         var w = tok.toLowerCase();
         if (codeLength(w) < 2 || stop[w]) return;
-        out.push(has(stems, w) ? stems[w] : porter(w));
+        out.push(has(stems, w) ? stems[w] : (stems[w] = porter(w)));
       });
       return out;
     }
