@@ -113,13 +113,13 @@ def test_the_segment_is_the_one_whooshs_writer_writes(cfg, tmp_path):
 
     from builder.pipeline import check
     from builder.search.index import SCHEMA, analyse_documents, documents
-    from builder.search.segment import write_segment
+    from builder.search.segment import CODEC, write_segment
 
     checked = check(cfg)
     stock, fast = tmp_path / "stock", tmp_path / "fast"
     stock.mkdir()
     fast.mkdir()
-    writer = index.create_in(str(stock), SCHEMA).writer()
+    writer = index.create_in(str(stock), SCHEMA).writer(codec=CODEC)
     for doc in documents(checked.corpus, checked.graph):
         writer.add_document(**doc)
     writer.commit()
@@ -196,7 +196,7 @@ def test_terms_on_more_pages_than_a_block_holds_are_written_as_whoosh_writes_the
     from whoosh import index
 
     from builder.search.index import FAST_TERMS, SCHEMA
-    from builder.search.segment import analyse, write_segment
+    from builder.search.segment import CODEC, analyse, write_segment
 
     words = ["change", "board", "release", "risk", "the", "service", "a"]
     docs = [
@@ -216,7 +216,7 @@ def test_terms_on_more_pages_than_a_block_holds_are_written_as_whoosh_writes_the
     stock, fast = tmp_path / "stock", tmp_path / "fast"
     stock.mkdir()
     fast.mkdir()
-    writer = index.create_in(str(stock), SCHEMA).writer()
+    writer = index.create_in(str(stock), SCHEMA).writer(codec=CODEC)
     for doc in docs:
         writer.add_document(**doc)
     writer.commit()

@@ -23,15 +23,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import formats
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.lang.porter import stem
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-__all__ = ["Analysed", "FastTerms", "analyse", "write_segment"]
+__all__ = ["CODEC", "Analysed", "FastTerms", "analyse", "write_segment"]
 
 #: A field's fast analysis: text -> {term: its positions, in order}.
 TermPositions = Callable[[str], dict[str, list[int]]]
+
+#: whoosh's codec, with postings blocks left uncompressed: each block records its compression,
+#: so whoosh reads them as it reads its own, and a build saves some 12,000 zlib calls (the
+#: segment file grows from 4.2 to 6.8 MB, in build/ only).
+CODEC = W3Codec(compression=0)
 
 _TOKEN = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's default tokenizer pattern
 
@@ -205,7 +211,7 @@ class _SegmentFromPostings(SegmentWriter):  # type: ignore[misc]
     """
 
     def __init__(self, ix: Any, analysed: Analysed) -> None:
-        super().__init__(ix)
+        super().__init__(ix, codec=CODEC)
         self._analysed = analysed
 
     def add_all(self) -> None:
