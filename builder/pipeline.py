@@ -135,7 +135,7 @@ def build(cfg: BuildConfig) -> BuildResult:
     phase.wall.update(checked.timings)
     phase.cpu.update(checked.cpu)
     # Start writing: one build at a time per build folder.
-    with _lock(cfg.build_dir):
+    with _lock(cfg.build_dir), _frozen():
         worker = IndexWorker(checked.corpus, checked.graph, index_dir(cfg), digest)
         new_site: Path | None = None
         try:
@@ -187,15 +187,24 @@ def _build_site(cfg: BuildConfig, config_file: Path) -> Path:
     _remove_stale_builds(cfg.site_dir)
     new_site = new_site_dir(cfg.site_dir)
     try:
-        # What was loaded so far lives to the end of the build: the collector can skip it.
+        # The rendered pages, too, live to the end of the build.
         gc.freeze()
         run_mkdocs(config_file, new_site)
     except BaseException:
         shutil.rmtree(new_site, ignore_errors=True)
         raise
+    return new_site
+
+
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """Keep what is loaded so far from the collector until the build is over: it lives that
+    long, here and in the worker forked from here, and the collector need not walk it."""
+    gc.freeze()
+    try:
+        yield
     finally:
         gc.unfreeze()
-    return new_site
 
 
 @contextlib.contextmanager

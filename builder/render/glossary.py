@@ -52,4 +52,7 @@ def acronym_pattern(glossary: tuple[Term, ...]) -> re.Pattern[str] | None:
     terms = sorted({t.term for t in glossary if t.is_acronym}, key=lambda t: (-len(t), t))
     if not terms:
         return None
-    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in terms) + r")(?![\w-])")
+    # The lookahead on first letters lets the engine skip, cheaply, most places in a page.
+    first = "".join(sorted({re.escape(t[0]) for t in terms}))
+    alternatives = "|".join(re.escape(t) for t in terms)
+    return re.compile(rf"(?=[{first}])(?<![\w-])({alternatives})(?![\w-])")
