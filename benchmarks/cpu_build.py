@@ -137,9 +137,11 @@ def _run(command: list[str]) -> tuple[float, float, str]:
 
 def _child(root: Path, site: Path, build_dir: Path) -> dict[str, Any]:
     """One build in this new process, as `portal build` runs it; its CPU per phase."""
+    from builder.cli import skip_final_collection
     from builder.config import BuildConfig
     from builder.pipeline import build
 
+    skip_final_collection()  # as `portal` does (builder.cli.main)
     result = build(BuildConfig.from_root(root, site_dir=site, build_dir=build_dir))
     return {"main": result.cpu, "worker": result.worker_cpu}
 

@@ -6,6 +6,8 @@ errors exit 2 (click's convention); anything unexpected keeps its traceback.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import logging
 import sys
@@ -593,7 +595,18 @@ def _check_framework(corpus: Corpus, framework: str) -> None:
 
 def main() -> None:
     """Run the CLI."""
+    skip_final_collection()
     cli(prog_name="portal")
+
+
+def skip_final_collection() -> None:
+    """Let this process end without the collector's last walk through everything it holds.
+
+    At exit Python collects once more, over every object still alive: after a build, the
+    site's pages and mkdocs' state, some 0.13 s of CPU spent on memory about to be returned
+    anyway. A process that ends once its command is done calls this first.
+    """
+    atexit.register(gc.freeze)
 
 
 # -----------------------------------------------------------------------------
