@@ -39,6 +39,8 @@ TermPositions = Callable[[str], dict[str, list[int]]]
 #: segment file grows from 4.2 to 6.8 MB, in build/ only).
 CODEC = W3Codec(compression=0)
 
+_ONE = pack_uint(1)  # Positions.encode: the count of positions, then their pickled deltas
+_UINT = len(_ONE)
 _TOKEN = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's default tokenizer pattern
 
 
@@ -58,24 +60,23 @@ class FastTerms:
         self._stems: dict[str, str] = {}
 
     def __call__(self, value: str) -> dict[str, list[int]]:
-        terms: dict[str, list[int]] = {}
-        stoplist, stems, stemming = self.stoplist, self._stems, self.stemming
         # Lowercasing ASCII text whole tokenizes it as lowercasing each word would.
-        words = _TOKEN.findall(value.lower() if value.isascii() else value)
-        pos = -1
-        for raw, word in enumerate(words):
-            word = word.lower()
-            if stoplist is not None:
-                if len(word) < 2 or word in stoplist:
-                    continue
-                pos = raw if pos < 0 else pos + 1
-            else:
-                pos = raw
-            if stemming:
-                stemmed = stems.get(word)
-                if stemmed is None:
-                    stemmed = stems[word] = stem(word)
-                word = stemmed
+        if value.isascii():
+            words = _TOKEN.findall(value.lower())
+        else:
+            words = [word.lower() for word in _TOKEN.findall(value)]
+        first, stoplist = 0, self.stoplist
+        if stoplist is not None:
+            # Positions run on from the first word kept (see the class).
+            first = next((i for i, w in enumerate(words) if len(w) > 1 and w not in stoplist), 0)
+            words = [w for w in words if len(w) > 1 and w not in stoplist]
+        if self.stemming:
+            stems = self._stems
+            for word in set(words).difference(stems):
+                stems[word] = stem(word)
+            words = [stems[w] for w in words]
+        terms: dict[str, list[int]] = {}
+        for pos, word in enumerate(words, first):
             positions = terms.get(word)
             if positions is None:
                 terms[word] = [pos]
@@ -134,6 +135,7 @@ def analyse(
     """
     out = Analysed(schema)
     lengths: dict[str, dict[int, int]] = {}
+    encoded: dict[int, bytes] = {}  # see _word_values
     for docnum, doc in enumerate(docs):
         out.docs.append(doc)
         for name in sorted(doc):
@@ -148,20 +150,26 @@ def analyse(
                 msg = f"field {name!r}: vectors, spelling fields and columns are not supported"
                 raise ValueError(msg)
             items = (
-                _word_values(fieldobj.format, fast[name](value))
+                _word_values(fieldobj.format, fast[name](value), encoded)
                 if name in fast
-                else (
+                else [
                     (text.decode("utf-8"), freq, weight, vbytes)
                     for text, freq, weight, vbytes in fieldobj.index(value)
-                )
+                ]
             )
             length = 0
-            for text, freq, weight, vbytes in items:
-                length += freq
+            if items:
                 # A field is in the postings once it has a term (whoosh's writer starts a
                 # field, and numbers it, at its first posting).
                 terms = out.postings.setdefault(name, {})
-                terms.setdefault(text, []).append((docnum, freq, weight, vbytes))
+                for text, freq, weight, vbytes in items:
+                    length += freq
+                    posting = (docnum, freq, weight, vbytes)
+                    found = terms.get(text)
+                    if found is None:
+                        terms[text] = [posting]
+                    else:
+                        found.append(posting)
             if fieldobj.scorable:
                 lengths.setdefault(name, {})[docnum] = length
     out.lengths = {
@@ -185,21 +193,36 @@ def write_segment(ix: Any, analysed: Analysed) -> None:
 # Helpers
 
 
-def _word_values(fmt: Any, terms: dict[str, list[int]]) -> Iterable[tuple[str, int, float, bytes]]:
-    """``format.word_values`` from terms and their positions (whoosh's formats do the same)."""
+def _word_values(
+    fmt: Any, terms: dict[str, list[int]], encoded: dict[int, bytes]
+) -> list[tuple[str, int, float, bytes]]:
+    """``format.word_values`` from terms and their positions (whoosh's formats do the same).
+
+    ``encoded`` keeps what a single position encodes to (most terms occur once in a field),
+    for every field of the ``Positions`` format.
+    """
     boost = fmt.field_boost
     if type(fmt) is formats.Positions:
+        values = []
         for text, positions in terms.items():
-            yield text, len(positions), len(positions) * boost, fmt.encode(positions)
-    elif type(fmt) is formats.Frequency:
-        for text, positions in terms.items():
-            yield text, len(positions), len(positions) * boost, pack_uint(len(positions))
-    elif type(fmt) is formats.Existence:
-        for text in terms:
-            yield text, 1, boost, b""
-    else:
-        msg = f"no fast analysis for the {type(fmt).__name__} format"
-        raise ValueError(msg)
+            n = len(positions)
+            if n == 1:
+                # fmt.encode, a new object each time: pickle writes a value met twice in a
+                # block as a reference, so sharing one would change the postings' bytes.
+                pickled = encoded.get(positions[0])
+                if pickled is None:
+                    pickled = encoded[positions[0]] = fmt.encode(positions)[_UINT:]
+                vbytes = _ONE + pickled
+            else:
+                vbytes = fmt.encode(positions)
+            values.append((text, n, n * boost, vbytes))
+        return values
+    if type(fmt) is formats.Frequency:
+        return [(t, len(p), len(p) * boost, pack_uint(len(p))) for t, p in terms.items()]
+    if type(fmt) is formats.Existence:
+        return [(text, 1, boost, b"") for text in terms]
+    msg = f"no fast analysis for the {type(fmt).__name__} format"
+    raise ValueError(msg)
 
 
 class _SegmentFromPostings(SegmentWriter):  # type: ignore[misc]
