@@ -29,7 +29,12 @@ $(CHROMIUM):
 
 install: $(STAMP)  ## Create .venv and install the portal.
 
+# Python compiles the builder's modules once and keeps them, unless PYTHONDONTWRITEBYTECODE
+# is set (it is on some machines): then `portal` would compile them again on every run.
+COMPILE := $(BIN)/python -m compileall -q builder
+
 site: $(STAMP)  ## Build site/ (open the printed site/index.html).
+	$(COMPILE)
 	$(BIN)/portal build
 
 test: $(TESTSTAMP) $(CHROMIUM)  ## Run the whole test suite, browser tests included.
@@ -46,6 +51,7 @@ check: lint type test  ## lint, type and test.
 	$(BIN)/portal check
 
 bench: $(TESTSTAMP) $(CHROMIUM)  ## Measure build, site, maps and search; write benchmarks/results.md.
+	$(COMPILE)
 	$(BIN)/python benchmarks/run.py
 
 serve: $(STAMP)  ## Serve the site on 127.0.0.1:8000 and rebuild on change.
