@@ -33,6 +33,9 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        # A template does not change while the portal runs: do not look at its file each
+        # time it is asked for (a build asks some 2,000 times).
+        auto_reload=False,
     )
     env.bytecode_cache = _bytecode_cache(env)
     return env
