@@ -118,6 +118,29 @@ def test_framework_style_comes_from_front_matter(checked):
     assert "Alpha: 3" in svg and 'fill="#123456"' in svg
 
 
+def test_framework_styles_are_made_once_per_corpus_and_never_shared(checked):
+    import dataclasses
+
+    from builder.model import Corpus
+    from builder.render.mapstyle import framework_styles
+
+    corpus = checked.corpus
+    recoloured = Corpus.of(
+        tuple(
+            dataclasses.replace(n, colour="#654321") if n.id == "alpha" else n
+            for n in corpus.guidance
+        ),
+        corpus.mappings,
+    )
+    first = framework_styles(corpus)
+    assert first["alpha"]["colour"] == "#123456"
+    first["alpha"]["colour"] = "#000000"  # a caller's copy: the next caller does not see it
+    assert framework_styles(corpus)["alpha"]["colour"] == "#123456"
+    assert framework_styles(recoloured)["alpha"]["colour"] == "#654321"
+    assert framework_styles(recoloured)["alpha"]["border"] == "#3F2A14"
+    assert framework_styles(corpus)["alpha"]["colour"] == "#123456"
+
+
 def test_the_real_frameworks_have_distinct_shapes_colours_and_short_names():
     corpus = check(BuildConfig.from_root(REPO)).corpus
     frameworks = [n for n in corpus if n.kind == "framework"]

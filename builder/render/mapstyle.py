@@ -110,8 +110,24 @@ def framework_styles(corpus: Corpus) -> dict[str, dict[str, Any]]:
     """Return each framework's title, short name, colour, border, shape and order.
 
     They come from the framework pages' front matter; a framework that sets none gets grey
-    dots, and elements with no framework get :data:`NO_FRAMEWORK`'s style.
+    dots, and elements with no framework get :data:`NO_FRAMEWORK`'s style. Every map asks
+    (a build draws some 400), so the table is made once per set of pages; each caller gets
+    its own copy.
     """
+    cached = _STYLES.get(id(corpus.by_id))
+    if cached is None or cached[0] is not corpus.by_id:
+        cached = (corpus.by_id, _framework_styles(corpus))
+        _STYLES.clear()  # one corpus at a time: a build, or a test
+        _STYLES[id(corpus.by_id)] = cached
+    return {fw: dict(style) for fw, style in cached[1].items()}
+
+
+#: id(pages by id) -> (those pages, their framework styles). The pages are kept, so that the
+#: id stays theirs.
+_STYLES: dict[int, tuple[dict[str, Guidance], dict[str, dict[str, Any]]]] = {}
+
+
+def _framework_styles(corpus: Corpus) -> dict[str, dict[str, Any]]:
     styles = {NO_FRAMEWORK: dict(_NO_FRAMEWORK_STYLE)}
     for node in corpus:
         if node.kind == "framework":
