@@ -114,17 +114,13 @@ def framework_styles(corpus: Corpus) -> dict[str, dict[str, Any]]:
     (a build draws some 400), so the table is made once per set of pages; each caller gets
     its own copy.
     """
-    cached = _STYLES.get(id(corpus.by_id))
-    if cached is None or cached[0] is not corpus.by_id:
-        cached = (corpus.by_id, _framework_styles(corpus))
-        _STYLES.clear()  # one corpus at a time: a build, or a test
-        _STYLES[id(corpus.by_id)] = cached
-    return {fw: dict(style) for fw, style in cached[1].items()}
+    if not _STYLES or _STYLES[0][0] is not corpus.by_id:
+        _STYLES[:] = [(corpus.by_id, _framework_styles(corpus))]  # one corpus at a time
+    return {fw: dict(style) for fw, style in _STYLES[0][1].items()}
 
 
-#: id(pages by id) -> (those pages, their framework styles). The pages are kept, so that the
-#: id stays theirs.
-_STYLES: dict[int, tuple[dict[str, Guidance], dict[str, dict[str, Any]]]] = {}
+#: The last corpus's pages (by id) and their framework styles.
+_STYLES: list[tuple[dict[str, Guidance], dict[str, dict[str, Any]]]] = []
 
 
 def _framework_styles(corpus: Corpus) -> dict[str, dict[str, Any]]:

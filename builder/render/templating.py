@@ -23,6 +23,23 @@ __all__ = ["environment", "markdown_environment"]
 #: Templates that Jinja escapes as HTML.
 _ESCAPED = ("html.j2",)
 
+#: The environment's options that change what a template compiles to.
+_SYNTAX = (
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+    "optimized",
+)
+
 
 def environment() -> jinja2.Environment:
     """Return a new environment over ``builder/render/templates`` (callers add filters)."""
@@ -69,23 +86,6 @@ class _QuietCache(jinja2.FileSystemBytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
-
-
-_SYNTAX = (
-    "block_start_string",
-    "block_end_string",
-    "variable_start_string",
-    "variable_end_string",
-    "comment_start_string",
-    "comment_end_string",
-    "line_statement_prefix",
-    "line_comment_prefix",
-    "trim_blocks",
-    "lstrip_blocks",
-    "newline_sequence",
-    "keep_trailing_newline",
-    "optimized",
-)
 
 
 def markdown_environment() -> jinja2.Environment:

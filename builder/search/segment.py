@@ -20,6 +20,7 @@ import re
 from array import array
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Any
 
 from whoosh import formats
@@ -67,9 +68,10 @@ class FastTerms:
             words = [word.lower() for word in _TOKEN.findall(value)]
         first, stoplist = 0, self.stoplist
         if stoplist is not None:
+            kept = [len(w) > 1 and w not in stoplist for w in words]
             # Positions run on from the first word kept (see the class).
-            first = next((i for i, w in enumerate(words) if len(w) > 1 and w not in stoplist), 0)
-            words = [w for w in words if len(w) > 1 and w not in stoplist]
+            first = kept.index(True) if True in kept else 0
+            words = list(compress(words, kept))
         if self.stemming:
             stems = self._stems
             for word in set(words).difference(stems):
