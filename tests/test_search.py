@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 
 from builder.cli import cli
 from builder.search.engine import SearchError, build_query, clean_query, ensure_index, search
-from builder.search.store import current_generation, index_dir, publish_generation
+from builder.search.store import (
+    current_generation,
+    index_dir,
+    publish_generation,
+    read_spelling,
+)
 
 GLOSSARY = """\
 terms:
@@ -80,6 +85,17 @@ def test_typo_gets_a_did_you_mean_and_results(cfg):
     result = search(cfg, "workaruond")
     assert result.did_you_mean == "workaround"
     assert ids(result)[0] == "alpha-errors"
+
+
+def test_spelling_table_counts_the_pages_of_each_word_as_typed(cfg):
+    generation, _, _ = ensure_index(cfg)
+    table = read_spelling(generation)
+    # Pages, not occurrences: "nightly" is in beta-backup's title and body.
+    assert table["nightly"] == 1
+    assert table["backups"] == 1 and table["backup"] == 1  # not stemmed
+    assert table["with"] == 1  # a stop word is not indexed, yet it is a word of a page
+    assert "workaruond" not in table
+    assert search(cfg, "workaround with symptoms").did_you_mean is None
 
 
 def test_fuzzy_query_matches_near_spellings(cfg):

@@ -206,7 +206,6 @@ def test_terms_on_more_pages_than_a_block_holds_are_written_as_whoosh_writes_the
             "aliases": "" if n % 3 else "the CAB",
             "summary": " ".join(words[n % 7 :]),
             "body": " ".join(words[(n * k) % 7] for k in range(n % 40)),
-            "spell": "change board",
             "kind": "guide",
             "framework": "" if n % 2 else "alpha",
             "stage": "a,b" if n % 5 else "",

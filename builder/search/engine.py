@@ -12,7 +12,7 @@ import functools
 import logging
 import re
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from builder.search.store import (
     index_dir,
     publish_generation,
     read_phrases,
+    read_spelling,
 )
 from builder.search.store import (
     read_intent as read_intent_file,
@@ -141,7 +142,7 @@ class SearchEngine:
         generation, self.meta, self.rebuilt = ensure_index(cfg)
         self.index = index.open_dir(str(generation))
         self.searcher = self.index.searcher(weighting=CachedLengthsBM25F())
-        self.corrector = SpellCorrector(self.searcher.reader(), "spell")
+        self.corrector = SpellCorrector(functools.partial(read_spelling, generation))
         # Words of acronym expansions and aliases are never "corrected".
         self.vocabulary = {w for phrase in self.meta.synonyms for w in phrase.split()}
         self.vocabulary |= {
@@ -201,7 +202,7 @@ class SearchEngine:
         if self._query(cleaned) is None:
             msg = f"no searchable words in {cleaned!r} (only common words like 'the' or 'how')"
             raise SearchError(msg)
-        did_you_mean = _correction(self.searcher, self.corrector, cleaned, self.vocabulary)
+        did_you_mean = _correction(self.corrector, cleaned, self.vocabulary)
         # Misspelt words match nothing, so the corrected query is the better one to run; then
         # the words as typed; then each word of four letters or more one edit away.
         scores: dict[int, float] = {}
@@ -457,40 +458,45 @@ def _resolve(value: str, valid: list[str]) -> str | None:
 
 
 class SpellCorrector(spelling.Corrector):  # type: ignore[misc]
-    """Whoosh corrector over the words of an index field, ranked by edit distance, then frequency.
+    """Whoosh corrector over the index's spelling table (each word of the pages -> the number of
+    pages that use it), ranked by edit distance, then frequency.
 
     Whoosh's own ReaderCorrector builds a Levenshtein automaton per word, 30 to 60 ms in pure
-    Python at distance 2. This one looks words up in a table of every indexed word with one
-    letter deleted (built on first use from the field's lexicon), so a word with one or two typos,
-    a swapped pair of letters included, is corrected in about a millisecond.
+    Python at distance 2. This one looks words up in a table of every word with one letter
+    deleted (built on first use), so a word with one or two typos, a swapped pair of letters
+    included, is corrected in about a millisecond.
 
     >>> c = SpellCorrector.from_words({"change": 9, "charge": 2, "chance": 1, "review": 4})
     >>> c.suggest("chnage", limit=1), c.suggest("reveiw", limit=1), c.suggest("xyzzy", limit=1)
     (['change'], ['review'], [])
     """
 
-    def __init__(self, reader: Any, fieldname: str) -> None:
-        self.reader, self.fieldname = reader, fieldname
-        self._frequency: dict[str, int] | None = None
-        self._deletes: dict[str, list[str]] = {}
+    def __init__(self, read: Callable[[], dict[str, int]]) -> None:
+        #: Reads the spelling table, on first use.
+        self._read = read
 
     @classmethod
     def from_words(cls, frequency: dict[str, int]) -> SpellCorrector:
-        corrector = cls(None, "")
-        corrector._load(frequency)
-        return corrector
+        return cls(lambda: frequency)
 
-    def _load(self, frequency: dict[str, int]) -> None:
-        self._frequency = frequency
-        for word in frequency:
+    @functools.cached_property
+    def frequency(self) -> dict[str, int]:
+        """Each known word -> the number of pages that use it."""
+        return self._read()
+
+    @functools.cached_property
+    def _deletes(self) -> dict[str, list[str]]:
+        deletes: dict[str, list[str]] = {}
+        for word in self.frequency:
             for key in {word, *_deletions(word)}:
-                self._deletes.setdefault(key, []).append(word)
+                deletes.setdefault(key, []).append(word)
+        return deletes
+
+    def knows(self, word: str) -> bool:
+        """Whether ``word`` (lowercase) is used on some page."""
+        return word in self.frequency
 
     def _suggestions(self, text: str, maxdist: int, prefix: int) -> Any:
-        if self._frequency is None:
-            terms = self.reader.iter_field(self.fieldname)
-            self._load({w.decode("utf-8"): int(ti.weight()) for w, ti in terms})
-        assert self._frequency is not None
         keys = {text, *_deletions(text)}
         if maxdist > 1:
             keys |= {d2 for d1 in tuple(keys) for d2 in _deletions(d1)}
@@ -501,7 +507,7 @@ class SpellCorrector(spelling.Corrector):  # type: ignore[misc]
             distance = _edit_distance(text, word, maxdist)
             if distance <= maxdist:
                 # Higher is better: fewer edits first, then the more frequent word.
-                yield (-distance - 1.0 / (1.0 + self._frequency[word]), word)
+                yield (-distance - 1.0 / (1.0 + self.frequency[word]), word)
 
 
 def _deletions(word: str) -> list[str]:
@@ -532,24 +538,15 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
 
 
 def _correction(
-    searcher: Any,
-    corrector: Any,
-    cleaned: str,
-    vocabulary: Collection[str] = frozenset(),
+    corrector: SpellCorrector, cleaned: str, vocabulary: Collection[str] = frozenset()
 ) -> str | None:
     """Return the query with misspelt words corrected, or None when nothing changes."""
-    reader = searcher.reader()
     words = cleaned.split()
     fixed: list[str] = []
     changed = False
     for word in words:
         plain = word.strip('"').lower()
-        if (
-            len(plain) < 4
-            or not plain.isalpha()
-            or plain in vocabulary
-            or reader.frequency("spell", plain) > 0
-        ):
+        if len(plain) < 4 or not plain.isalpha() or plain in vocabulary or corrector.knows(plain):
             fixed.append(word)
             continue
         suggestions = corrector.suggest(plain, limit=1, maxdist=2)

@@ -40,7 +40,13 @@ from builder.search.intent import (
     TEMPLATE_WORDS,
 )
 from builder.search.segment import Analysed
-from builder.search.store import BROWSER_INDEX, IndexMeta, read_intent, read_phrases
+from builder.search.store import (
+    BROWSER_INDEX,
+    IndexMeta,
+    read_intent,
+    read_phrases,
+    read_spelling,
+)
 
 __all__ = ["export_index", "pack"]
 
@@ -57,10 +63,10 @@ def export_index(generation: Path, analysed: Analysed | None = None) -> Path:
     meta = IndexMeta.read(generation)
     ix = index.open_dir(str(generation))
     if analysed is not None:
-        data = _index_data(_AnalysedView(analysed, ix.schema), meta, read_phrases(generation))
+        data = _index_data(_AnalysedView(analysed, ix.schema), meta, generation)
     else:
         with ix.searcher() as searcher:
-            data = _index_data(_IndexView(searcher), meta, read_phrases(generation))
+            data = _index_data(_IndexView(searcher), meta, generation)
     intent = read_intent(generation)
     number = {doc[0]: d for d, doc in enumerate(data["docs"])}
     data["intent"] = {
@@ -93,10 +99,9 @@ def export_index(generation: Path, analysed: Analysed | None = None) -> Path:
 # Helpers
 
 
-def _index_data(view: Any, meta: IndexMeta, phrases: dict[str, Any]) -> dict[str, Any]:
+def _index_data(view: Any, meta: IndexMeta, generation: Path) -> dict[str, Any]:
     count = view.count
     terms = {field: view.postings(field) for field in TEXT_FIELDS}
-    spell = view.frequencies("spell")
     stoplist = analyzer_stoplist(view.schema["body"].analyzer)
     return {
         # 2: pages of an overlay are listed (intent.local) and win ties (intent.localTie).
@@ -113,12 +118,12 @@ def _index_data(view: Any, meta: IndexMeta, phrases: dict[str, Any]) -> dict[str
         "terms": terms,
         "phrases": {
             field: {key: [ids, scores] for key, (ids, scores) in known.items()}
-            for field, known in phrases.items()
+            for field, known in read_phrases(generation).items()
         },
         "synonyms": meta.synonyms,
         "filters": meta.filters,
         "stop": sorted(stoplist),
-        "spell": _spell_groups(spell),
+        "spell": _spell_groups(read_spelling(generation)),
         "docs": [_doc(view.stored(d)) for d in range(count)],
     }
 
@@ -138,9 +143,6 @@ class _IndexView:
             raw.decode("utf-8"): _postings(self._reader, field, raw.decode("utf-8"))
             for raw in self._reader.lexicon(field)
         }
-
-    def frequencies(self, field: str) -> dict[str, int]:
-        return {w.decode("utf-8"): int(ti.weight()) for w, ti in self._reader.iter_field(field)}
 
     def avg_field_length(self, field: str) -> float | None:
         found: float | None = self._searcher.avg_field_length(field)
@@ -177,12 +179,6 @@ class _AnalysedView:
                 previous = docnum
             out[text] = pack(numbers)
         return out
-
-    def frequencies(self, field: str) -> dict[str, int]:
-        return {
-            text: sum(freq for _, freq, _, _ in plist)
-            for text, plist in self._analysed.postings.get(field, {}).items()
-        }
 
     def avg_field_length(self, field: str) -> float | None:
         if not self.schema[field].scorable:

@@ -12,13 +12,14 @@ import math
 import re
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from whoosh import classify, fields, index
 from whoosh import scoring as wscoring
-from whoosh.analysis import STOP_WORDS, StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import STOP_WORDS, StemmingAnalyzer
 
 from builder.fsutil import write_text
 from builder.graph import AUTOMATES, KIND, LINKS_TO, MAPS_TO, PART_OF, RELATION, STRENGTH
@@ -28,7 +29,7 @@ from builder.search.export import export_index
 from builder.search.fields import analysed_phrases
 from builder.search.intent import norm_words
 from builder.search.segment import Analysed, FastTerms, analyse, write_segment
-from builder.search.store import IndexMeta, write_intent, write_phrases
+from builder.search.store import IndexMeta, write_intent, write_phrases, write_spelling
 from builder.search.text import sentence_bounds
 from builder.timing import Phases
 
@@ -42,6 +43,7 @@ __all__ = [
     "documents",
     "find_related",
     "plain_text",
+    "spelling_table",
     "synonym_table",
     "write_index",
 ]
@@ -84,9 +86,6 @@ SCHEMA = fields.Schema(
     # The body without tables, for snippets, and where its sentences start and end.
     prose=fields.STORED(),
     sentences=fields.STORED(),
-    # Each page's distinct unstemmed words, for the spelling corrector ("did you mean"): a
-    # word's frequency here is the number of pages that use it.
-    spell=fields.TEXT(analyzer=StandardAnalyzer(stoplist=None), phrase=False),
     kind=fields.ID(stored=True),
     framework=fields.ID(stored=True),
     stage=fields.KEYWORD(stored=True, commas=True),
@@ -102,7 +101,6 @@ FAST_TERMS = {
     "aliases": _FAST_STEM,
     "summary": _FAST_STEM,
     "body": _FAST_STEM,
-    "spell": FastTerms(None, stemming=False),
 }
 
 
@@ -149,6 +147,8 @@ def write_index(
             write_text(generation / "meta.json", meta.to_json())
             write_phrases(generation, analysed_phrases(analysed, _STEM, meta.synonyms))
             write_intent(generation, intent_data(corpus, G))
+        with phase("spelling"):
+            write_spelling(generation, spelling_table(analysed.docs))
         with phase("export"):
             export_index(generation, analysed)
     except BaseException:
@@ -230,7 +230,6 @@ def documents(corpus: Corpus, G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
             "body": body,
             "prose": prose,
             "sentences": sentence_bounds(prose),
-            "spell": _distinct_words(node.title, *node.aliases, node.summary, body),
             "kind": node.kind,
             "framework": framework_of(node),
             "stage": ",".join(sorted(stages_of(corpus, G, node.id))),
@@ -238,6 +237,21 @@ def documents(corpus: Corpus, G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
             "tools": ",".join(sorted(_tools_of(G, node.id))),
             "url": f"{node.id}.html",
         }
+
+
+def spelling_table(docs: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """Return each word of the pages' searched text (lowercase, as typed: not stemmed, stop
+    words kept) -> the number of pages that use it: the spelling corrector's table.
+
+    >>> spelling_table([{"title": "Change", "aliases": "", "summary": "e.g. CHANGE", "body": "the"},
+    ...                 {"title": "The plan", "aliases": "RFC ; A", "summary": "", "body": ""}])
+    {'a': 1, 'change': 1, 'e.g': 1, 'plan': 1, 'rfc': 1, 'the': 2}
+    """
+    pages: Counter[str] = Counter()
+    for doc in docs:
+        text = " ".join((doc["title"], doc["aliases"], doc["summary"], doc["body"]))
+        pages.update(set(_TOKEN.findall(text.lower())))
+    return dict(sorted(pages.items()))
 
 
 def plain_text(body: str, corpus: Corpus) -> str:
@@ -439,16 +453,6 @@ _TOKEN = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's default tokenizer pattern
 #: Markup characters, as a space: every run of them but a lone hyphen (a run of two or more
 #: is matched whole, as the scan reaches it at its first character).
 _MARKUP = re.compile(r"[#*_`|>\[\]()!:-]{2,}|[#*_`|>\[\]()!:]")
-
-
-def _distinct_words(*texts: str) -> str:
-    """Return the distinct lowercase words of ``texts`` in first-seen order.
-
-    >>> _distinct_words("Change the change", "e.g. CHANGE")
-    'change the e.g'
-    """
-    # Joined by spaces, no word spans two texts, and each lowercases as it would alone.
-    return " ".join(dict.fromkeys(_TOKEN.findall(" ".join(texts).lower())))
 
 
 def _stage_ancestors(corpus: Corpus, node_id: str) -> set[str]:

@@ -46,18 +46,16 @@ _TOKEN = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's default tokenizer pattern
 
 
 class FastTerms:
-    """What whoosh's ``StemmingAnalyzer`` or ``StandardAnalyzer`` chain makes of a text, with
-    the positions the index stores, in one loop: term -> positions.
+    """What whoosh's ``StemmingAnalyzer`` chain (``RegexTokenizer | LowercaseFilter |
+    StopFilter(stoplist, minsize=2) | StemFilter``) makes of a text, with the positions the
+    index stores, in one loop: term -> positions.
 
-    With ``stoplist`` given this is ``RegexTokenizer | LowercaseFilter | StopFilter(stoplist,
-    minsize=2) | StemFilter`` (``stemming``); without, ``RegexTokenizer | LowercaseFilter``.
     The stop filter renumbers positions as whoosh's does: the first word kept keeps its place
     among all the words (stop words count), and each next one follows it by one.
     """
 
-    def __init__(self, stoplist: Iterable[str] | None, stemming: bool = True) -> None:
-        self.stoplist = frozenset(stoplist) if stoplist is not None else None
-        self.stemming = stemming
+    def __init__(self, stoplist: Iterable[str]) -> None:
+        self.stoplist = frozenset(stoplist)
         self._stems: dict[str, str] = {}
 
     def __call__(self, value: str) -> dict[str, list[int]]:
@@ -66,19 +64,16 @@ class FastTerms:
             words = _TOKEN.findall(value.lower())
         else:
             words = [word.lower() for word in _TOKEN.findall(value)]
-        first, stoplist = 0, self.stoplist
-        if stoplist is not None:
-            kept = [len(w) > 1 and w not in stoplist for w in words]
-            # Positions run on from the first word kept (see the class).
-            first = kept.index(True) if True in kept else 0
-            words = list(compress(words, kept))
-        if self.stemming:
-            stems = self._stems
-            for word in set(words).difference(stems):
-                stems[word] = stem(word)
-            words = [stems[w] for w in words]
+        stoplist = self.stoplist
+        kept = [len(w) > 1 and w not in stoplist for w in words]
+        # Positions run on from the first word kept (see the class).
+        first = kept.index(True) if True in kept else 0
+        stems = self._stems
+        words = list(compress(words, kept))
+        for word in set(words).difference(stems):
+            stems[word] = stem(word)
         terms: dict[str, list[int]] = {}
-        for pos, word in enumerate(words, first):
+        for pos, word in enumerate([stems[w] for w in words], first):
             positions = terms.get(word)
             if positions is None:
                 terms[word] = [pos]

@@ -3,8 +3,10 @@
 The index lives in ``build/search/``. Each build writes a new *generation* folder, then points
 ``build/search/CURRENT`` at it with one atomic rename: a reader never sees a half-written index.
 ``meta.json`` in a generation holds the hash of the sources it was built from, the synonym
-table and the valid filter values. This module imports nothing heavy, so that ``portal
-search`` starts fast.
+table and the valid filter values; beside it, ``spelling.json`` holds the spelling table (each
+word of the pages and how many pages use it), ``phrases.json`` the synonym phrases matched at
+index time and ``intent.json`` what reads a query's intent. This module imports nothing heavy,
+so that ``portal search`` starts fast.
 """
 
 from __future__ import annotations
@@ -29,12 +31,14 @@ __all__ = [
     "publish_generation",
     "read_intent",
     "read_phrases",
+    "read_spelling",
     "write_intent",
     "write_phrases",
+    "write_spelling",
 ]
 
 #: Bump when the schema or the documents change shape: older indexes are then rebuilt.
-INDEX_VERSION = "10"
+INDEX_VERSION = "11"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,18 @@ def write_intent(generation: Path, data: dict[str, Any]) -> None:
 def read_intent(generation: Path) -> dict[str, Any]:
     """Read what :func:`write_intent` stored."""
     found: dict[str, Any] = json.loads((generation / "intent.json").read_text(encoding="utf-8"))
+    return found
+
+
+def write_spelling(generation: Path, table: dict[str, int]) -> None:
+    """Store the spelling table: each word of the pages -> the number of pages that use it."""
+    text = json.dumps(table, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    write_text(generation / "spelling.json", text + "\n")
+
+
+def read_spelling(generation: Path) -> dict[str, int]:
+    """Read what :func:`write_spelling` stored."""
+    found: dict[str, int] = json.loads((generation / "spelling.json").read_text(encoding="utf-8"))
     return found
 
 
