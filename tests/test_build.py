@@ -54,7 +54,7 @@ def test_build_reports_the_cpu_of_each_phase_of_both_processes(built):
     _, result = built
     assert list(result.cpu) == list(result.timings)
     assert all(seconds >= 0 for seconds in result.cpu.values())
-    steps = ["analyse", "related", "segment", "phrases", "export"]
+    steps = ["analyse", "related", "segment", "phrases", "spelling", "export"]
     assert list(result.worker_cpu) == [*steps, "process"]
     # The worker's whole CPU counts from its fork: it holds every step it timed.
     assert result.worker_cpu["process"] >= sum(result.worker_cpu[s] for s in steps) > 0
