@@ -187,9 +187,8 @@ def _build_site(cfg: BuildConfig, config_file: Path) -> Path:
     _remove_stale_builds(cfg.site_dir)
     new_site = new_site_dir(cfg.site_dir)
     try:
-        # The rendered pages, too, live to the end of the build.
-        gc.freeze()
-        run_mkdocs(config_file, new_site)
+        with _collector_paused():
+            run_mkdocs(config_file, new_site)
     except BaseException:
         shutil.rmtree(new_site, ignore_errors=True)
         raise
@@ -205,6 +204,28 @@ def _frozen() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Run mkdocs without the cycle collector, which would walk its pages again and again.
+
+    What mkdocs makes lives to the end of the build (its pages, their HTML and tables of
+    contents), so the collector's many passes over it, as it grows, find little: in a build
+    of this content they cost some 0.2 s of CPU. What the rendering made is frozen first, and
+    what mkdocs made after it: the first collection after this walks neither. Its garbage
+    waits until the build unfreezes (:func:`_frozen`), at the price of some memory: 190 MB
+    at the peak instead of 110 MB.
+    """
+    gc.freeze()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager

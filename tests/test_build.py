@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from pathlib import Path
@@ -98,6 +99,18 @@ def test_mkdocs_failure_leaves_site_byte_identical(built):
         build(cfg)
     assert tree_digest(cfg.site_dir) == before
     assert list(cfg.site_dir.parent.glob(".site.new-*")) == []
+
+
+def test_build_leaves_the_collector_as_it_found_it(built):
+    # `portal serve` builds again and again in one process: what a build froze, or made while
+    # it paused the collector for mkdocs, must be collectable once it is over, failed or not.
+    cfg, _ = built
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    page = cfg.content_dir / "alpha" / "alpha-change.md"
+    page.write_text(page.read_text() + "\nSee [nowhere](nowhere.md).\n")
+    with pytest.raises(SiteBuildError, match=r"nowhere\.md"):
+        build(cfg)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 def test_rebuild_swaps_in_the_new_site_and_cleans_stale_builds(built):
