@@ -152,10 +152,14 @@ def overview_view(corpus: Corpus, G: nx.MultiDiGraph) -> MapView:
 
 def pair_view(corpus: Corpus, G: nx.MultiDiGraph, a: str, b: str) -> MapView:
     """Two frameworks in two columns, with the alignments between their elements."""
+    sides = {a, b}
+    # In the order of G.edges(), from the nodes of the two frameworks only.
     edges = [
         (u, v, d)
-        for u, v, d in G.edges(data=True)
-        if d[RELATION] == MAPS_TO and not d[DERIVED] and {_fw(G, u), _fw(G, v)} == {a, b}
+        for u in G
+        if _fw(G, u) in sides
+        for _, v, d in G.out_edges(u, data=True)
+        if d[RELATION] == MAPS_TO and not d[DERIVED] and {_fw(G, u), _fw(G, v)} == sides
     ]
     columns = [
         sorted(

@@ -52,7 +52,7 @@ class Relevance:
         va, vb = self._vectors.get(a, {}), self._vectors.get(b, {})
         if len(va) > len(vb):
             va, vb = vb, va
-        return sum(w * vb.get(t, 0.0) for t, w in va.items())
+        return sum(w * vb[t] for t, w in va.items() if t in vb)
 
     def above(self, page: str, candidates: Iterable[str]) -> list[str]:
         """Return the ``candidates`` at :data:`THRESHOLD` or above, in their order."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing
 import os
 import shutil
@@ -110,6 +111,9 @@ def _work(
     from builder.search.index import analyse_documents, find_related, write_index
 
     _die_with(parent)
+    # What the worker makes (the analysed pages, their postings) lives until it exits, which
+    # it does without a final collection: the collector's passes would find next to nothing.
+    gc.disable()
     phase = Phases()
     try:
         start = time.monotonic()
