@@ -61,11 +61,17 @@ def cfg(make_project):
 def test_fast_terms_are_each_fields_analyzer_with_its_positions(text):
     from builder.search.index import FAST_TERMS, SCHEMA
 
+    from whoosh.analysis import LowercaseFilter, RegexTokenizer
+
+    # The words the spelling table counts: whoosh's tokens, lowercase, stop words kept.
+    typed = {token.text for token in (RegexTokenizer() | LowercaseFilter())(text)}
     for name, fast in FAST_TERMS.items():
         expected: dict[str, list[int]] = {}
         for token in SCHEMA[name].analyzer(text, positions=True):
             expected.setdefault(token.text, []).append(token.pos)
-        assert fast(text) == expected, name
+        seen = {"earlier"}
+        assert fast(text, seen) == expected, name
+        assert seen == typed | {"earlier"}, name
 
 
 def index_content(path: Path) -> dict[Any, Any]:

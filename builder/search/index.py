@@ -148,7 +148,7 @@ def write_index(
             write_phrases(generation, analysed_phrases(analysed, _STEM, meta.synonyms))
             write_intent(generation, intent_data(corpus, G))
         with phase("spelling"):
-            write_spelling(generation, spelling_table(analysed.docs))
+            write_spelling(generation, spelling_table(analysed.words))
         with phase("export"):
             export_index(generation, analysed)
     except BaseException:
@@ -239,18 +239,17 @@ def documents(corpus: Corpus, G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
         }
 
 
-def spelling_table(docs: Iterable[dict[str, Any]]) -> dict[str, int]:
-    """Return each word of the pages' searched text (lowercase, as typed: not stemmed, stop
-    words kept) -> the number of pages that use it: the spelling corrector's table.
+def spelling_table(words: Iterable[set[str]]) -> dict[str, int]:
+    """Return each word of the pages' searched text -> the number of pages that use it: the
+    spelling corrector's table, from each page's distinct words (:attr:`Analysed.words`, as
+    typed: lowercase, not stemmed, stop words kept).
 
-    >>> spelling_table([{"title": "Change", "aliases": "", "summary": "e.g. CHANGE", "body": "the"},
-    ...                 {"title": "The plan", "aliases": "RFC ; A", "summary": "", "body": ""}])
+    >>> spelling_table([{"change", "e.g", "the"}, {"the", "plan", "rfc", "a"}])
     {'a': 1, 'change': 1, 'e.g': 1, 'plan': 1, 'rfc': 1, 'the': 2}
     """
     pages: Counter[str] = Counter()
-    for doc in docs:
-        text = " ".join((doc["title"], doc["aliases"], doc["summary"], doc["body"]))
-        pages.update(set(_TOKEN.findall(text.lower())))
+    for distinct in words:
+        pages.update(distinct)
     return dict(sorted(pages.items()))
 
 
@@ -449,7 +448,6 @@ def stages_of(corpus: Corpus, G: nx.MultiDiGraph, node_id: str) -> set[str]:
 # Helpers
 
 
-_TOKEN = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's default tokenizer pattern
 #: Markup characters, as a space: every run of them but a lone hyphen (a run of two or more
 #: is matched whole, as the scan reaches it at its first character).
 _MARKUP = re.compile(r"[#*_`|>\[\]()!:-]{2,}|[#*_`|>\[\]()!:]")

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import compress
-from typing import Any
+from typing import Any, Protocol
 
 from whoosh import formats
 from whoosh.codec.whoosh3 import W3Codec
@@ -32,8 +32,13 @@ from whoosh.writing import SegmentWriter
 
 __all__ = ["CODEC", "Analysed", "FastTerms", "analyse", "write_segment"]
 
-#: A field's fast analysis: text -> {term: its positions, in order}.
-TermPositions = Callable[[str], dict[str, list[int]]]
+
+class TermPositions(Protocol):
+    """A field's fast analysis: text -> {term: its positions, in order}; the text's distinct
+    words, as typed (lowercase, stop words kept), are added to ``seen`` when it is given."""
+
+    def __call__(self, value: str, seen: set[str] | None = None) -> dict[str, list[int]]: ...
+
 
 #: whoosh's codec, with postings blocks left uncompressed: each block records its compression,
 #: so whoosh reads them as it reads its own, and a build saves some 12,000 zlib calls (the
@@ -58,12 +63,14 @@ class FastTerms:
         self.stoplist = frozenset(stoplist)
         self._stems: dict[str, str] = {}
 
-    def __call__(self, value: str) -> dict[str, list[int]]:
+    def __call__(self, value: str, seen: set[str] | None = None) -> dict[str, list[int]]:
         # Lowercasing ASCII text whole tokenizes it as lowercasing each word would.
         if value.isascii():
             words = _TOKEN.findall(value.lower())
         else:
             words = [word.lower() for word in _TOKEN.findall(value)]
+        if seen is not None:
+            seen.update(words)
         stoplist = self.stoplist
         kept = [len(w) > 1 and w not in stoplist for w in words]
         # Positions run on from the first word kept (see the class).
@@ -98,6 +105,9 @@ class Analysed:
     )
     #: Scorable field -> each document's length in terms (0 where the field is empty).
     lengths: dict[str, list[int]] = field(default_factory=dict)
+    #: Each document's distinct words in its fast fields, as typed: lowercase, not stemmed,
+    #: stop words kept (the spelling table is made from them).
+    words: list[set[str]] = field(default_factory=list)
 
     def stored(self, docnum: int) -> dict[str, Any]:
         """The stored fields of a document, as ``reader.stored_fields`` returns them."""
@@ -135,6 +145,8 @@ def analyse(
     encoded: dict[int, bytes] = {}  # see _word_values
     for docnum, doc in enumerate(docs):
         out.docs.append(doc)
+        seen: set[str] = set()
+        out.words.append(seen)
         for name in sorted(doc):
             value = doc[name]
             if name.startswith("_"):
@@ -147,7 +159,7 @@ def analyse(
                 msg = f"field {name!r}: vectors, spelling fields and columns are not supported"
                 raise ValueError(msg)
             items = (
-                _word_values(fieldobj.format, fast[name](value), encoded)
+                _word_values(fieldobj.format, fast[name](value, seen), encoded)
                 if name in fast
                 else [
                     (text.decode("utf-8"), freq, weight, vbytes)
