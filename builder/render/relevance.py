@@ -15,7 +15,6 @@ threshold to the sample with some room: at least 70% of shown pages relevant, 75
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections import Counter
@@ -42,8 +41,9 @@ class Relevance:
         counts = {n.id: _terms(corpus, n) for n in corpus}
         df = Counter(t for vector in counts.values() for t in vector)
         total = len(counts)
+        idf = {t: math.log(total / pages) for t, pages in df.items()}
         self._vectors = {
-            node_id: _unit({t: (1 + math.log(f)) * math.log(total / df[t]) for t, f in v.items()})
+            node_id: _unit({t: (1 + math.log(f)) * idf[t] for t, f in v.items()})
             for node_id, v in counts.items()
         }
 
@@ -65,12 +65,16 @@ def _terms(corpus: Corpus, node: Guidance) -> Counter[str]:
         return m.group(2) or (corpus[target].title if target in corpus else "")
 
     text = " ".join([node.title, node.summary, LINK.sub(title, node.body)]).lower()
-    return Counter(_stem(w) for w in _WORD.findall(text) if w not in STOP_WORDS)
+    words = _WORD.findall(text)
+    for word in set(words).difference(_STEMS):
+        _STEMS[word] = "" if word in STOP_WORDS else str(stem(word))
+    terms = Counter(map(_STEMS.__getitem__, words))
+    del terms[""]  # the stop words
+    return terms
 
 
-@functools.lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    return str(stem(word))
+#: Each word met so far -> its stem, or "" for a stop word (no word's stem is empty).
+_STEMS: dict[str, str] = {}
 
 
 def _unit(weights: dict[str, float]) -> dict[str, float]:
