@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from whoosh import classify, fields, index
+from whoosh import fields, index
 from whoosh import scoring as wscoring
 from whoosh.analysis import STOP_WORDS, StemmingAnalyzer
 
@@ -185,8 +185,12 @@ def find_related(
     # Whoosh keeps a document's length in one byte; BM25F reads it back rounded.
     lengths = [analysed.read_length(d, "body") for d in range(count_all)] if sizes else []
     average = field_length / (count_all or 1) or 1
-    frequency = {term: sum(w for _, w in plist) for term, plist in postings.items()}
-    model = classify.Bo1Model(count_all, field_length)
+    # whoosh's Bo1 model scores a term as weight * log2((1 + f) / f) + log2(1 + f), where f is
+    # the term's frequency in the collection over the number of pages: its two logs, per term.
+    expansion: dict[str, tuple[float, float]] = {}
+    for term, pages in postings.items():
+        f = sum(w for _, w in pages) / count_all
+        expansion[term] = (math.log((1.0 + f) / f, 2), math.log(1.0 + f, 2))
     bm25f = wscoring.BM25F()
     idf = {term: math.log(count_all / (len(plist) + 1)) + 1 for term, plist in postings.items()}
     # A term's BM25 score on each page holding it, worked out the first time a page asks.
@@ -195,7 +199,7 @@ def find_related(
     for docnum, node_id in enumerate(ids):
         linked = set(G.successors(node_id)) | set(G.predecessors(node_id)) | {node_id}
         scores = [0.0] * count_all
-        for term, weight in _key_terms(vectors[docnum].items(), frequency, model):
+        for term, weight in _key_terms(vectors[docnum].items(), expansion):
             impact = impacts.get(term)
             if impact is None:
                 impact = impacts[term] = [
@@ -351,23 +355,23 @@ def synonym_table(corpus: Corpus) -> dict[str, list[str]]:
 
 
 def _key_terms(
-    vector: Iterable[tuple[str, float]], frequency: dict[str, float], model: Any, number: int = 10
+    vector: Iterable[tuple[str, float]], expansion: dict[str, tuple[float, float]], number: int = 10
 ) -> list[tuple[str, float]]:
-    """Whoosh's ``Expander.expanded_terms`` for one document, unnormalised, as more_like asks."""
+    """Whoosh's ``Expander.expanded_terms`` for one document with the Bo1 model, unnormalised,
+    as more_like asks; ``expansion`` holds each term's two logs (see :func:`find_related`)."""
     weights: dict[str, float] = {}
     for word, weight in vector:
         weights[word] = weights.get(word, 0.0) + weight
-    total = sum(weights.values())
-    scored = [
-        (model.score(weight, frequency[word], total), word)
-        for word, weight in weights.items()
-        if word in frequency
-    ]
+    scored = []
+    for word, weight in weights.items():
+        logs = expansion.get(word)
+        if logs is not None:
+            scored.append((weight * logs[0] + logs[1], word))
     if not scored:
         return []
     top = max(score for score, _ in scored)
-    scored.sort(key=lambda x: (0 - x[0], x[1]))
-    return [(word, score / top) for score, word in scored[:number]]
+    best = heapq.nsmallest(number, scored, key=lambda x: (0 - x[0], x[1]))
+    return [(word, score / top) for score, word in best]
 
 
 def intent_data(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, Any]:
