@@ -303,6 +303,12 @@ def test_bad_extension(make_project, text: str, expected: str) -> None:
         ("[intranet](https://intranet.example/changes)", "a link outside the portal"),
         ('<a href="//cdn.example/x">x</a>', "a link outside the portal"),
         ("[up](../content/x.md)", "a link that leaves content/ (../)"),
+        # Markdown passes a tag through whole when its attributes spread over lines.
+        (
+            '<img src="x.png"\n     onerror="go()">',
+            "an inline event handler (on...=); pages may not run scripts",
+        ),
+        ("[intranet](\nhttps://intranet.example/changes)", "a link outside the portal"),
     ],
 )
 def test_markup_in_an_overlay_is_refused(make_project, line: str, what: str) -> None:

@@ -328,6 +328,18 @@ def test_persona_sections(make_project):
             "an inline event handler (on...=); pages may not run scripts",
         ),
         ("[click](javascript:alert(1))", "a javascript: URL; pages may not run scripts"),
+        # The patterns ignore case as Python's re does, where a long s matches an s.
+        ("[click](JAVA\u017fCRIPT:alert(1))", "a javascript: URL; pages may not run scripts"),
+        # A tag whose attributes spread over lines is still one tag to Markdown; the problem
+        # is reported at the line where it starts.
+        (
+            '<img src="x.png"\n  onerror="alert(1)">',
+            "an inline event handler (on...=); pages may not run scripts",
+        ),
+        (
+            "See [the file](\n../../etc/passwd).",
+            "a link that leaves content/ (../); link pages with [[id]]",
+        ),
         (
             "See [the file](../../etc/passwd).",
             "a link that leaves content/ (../); link pages with [[id]]",
