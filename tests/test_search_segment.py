@@ -59,9 +59,9 @@ def cfg(make_project):
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_fast_terms_are_each_fields_analyzer_with_its_positions(text):
-    from builder.search.index import FAST_TERMS, SCHEMA
-
     from whoosh.analysis import LowercaseFilter, RegexTokenizer
+
+    from builder.search.index import FAST_TERMS, SCHEMA
 
     # The words the spelling table counts: whoosh's tokens, lowercase, stop words kept.
     typed = {token.text for token in (RegexTokenizer() | LowercaseFilter())(text)}

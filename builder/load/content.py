@@ -162,13 +162,22 @@ def count_words(body: str) -> int:
     >>> count_words("## Scope\\nTwo words [[a-b|here]].\\n```\\nnot counted\\n```")
     3
     """
-    words = 0
+    kept: list[str] = []
     for line, in_code in body_lines(body):
         if in_code or line.lstrip().startswith("#"):
             continue
-        line = LINK.sub(lambda m: m.group(2) or "link", line)
-        words += len(WORD.findall(TAG.sub(" ", line)))
-    return words
+        # Links and tags are replaced line by line (neither may span lines); words never
+        # span lines, so they are counted over all the kept lines at once.
+        if "[[" in line:
+            line = LINK.sub(_link_words, line)
+        if "<" in line:
+            line = TAG.sub(" ", line)
+        kept.append(line)
+    return len(WORD.findall("\n".join(kept)))
+
+
+def _link_words(m: re.Match[str]) -> str:
+    return m.group(2) or "link"
 
 
 def count_steps(body: str) -> int:
@@ -197,13 +206,14 @@ def scan_body(body: str, path: str, first_line: int) -> tuple[list[Section], lis
     for offset, (line, in_code) in enumerate(body_lines(body)):
         if in_code:
             continue
-        loc = SourceLocation(path, first_line + offset)
         heading = HEADING.match(line)
         if heading:
-            sections.append(Section(heading.group(1), loc))
-        for m in LINK.finditer(line):
-            text = m.group(2).strip() if m.group(2) else None
-            links.append(Link(m.group(1).strip(), text, loc))
+            sections.append(Section(heading.group(1), SourceLocation(path, first_line + offset)))
+        if "[[" in line:
+            loc = SourceLocation(path, first_line + offset)
+            for m in LINK.finditer(line):
+                text = m.group(2).strip() if m.group(2) else None
+                links.append(Link(m.group(1).strip(), text, loc))
     return sections, links
 
 
