@@ -141,7 +141,7 @@ def write_index(
             meta = IndexMeta(
                 content_hash=digest,
                 synonyms=synonym_table(corpus),
-                filters=_filter_values(corpus, G),
+                filters=_filter_values(corpus, analysed.docs),
                 titles={n.id: n.title for n in corpus},
             )
             write_text(generation / "meta.json", meta.to_json())
@@ -262,11 +262,13 @@ def plain_text(body: str, corpus: Corpus) -> str:
 
     >>> plain_text("## Scope\\nSee [[a|the A page]] and <b>this</b> | x |", Corpus.of(()))
     'Scope See the A page and this x'
+    >>> plain_text("|---|:--| a-b --x (-y) - z", Corpus.of(()))
+    'a-b x y - z'
     """
 
     text = LINK.sub(_link_text(corpus), body)
     text = TAG.sub(" ", text)
-    text = _MARKUP.sub(" ", text)
+    text = _RUN_HYPHEN.sub(" ", text).translate(_MARKS_AS_SPACES)
     return " ".join(text.split())
 
 
@@ -310,10 +312,15 @@ def prose_text(body: str, corpus: Corpus) -> str:
         if not line or line.startswith(("#", "|", "!!!", "???", "{:")):
             close()
             continue
-        if _LINE_MARK.match(raw):
+        mark = _LINE_MARK.match(raw)
+        if mark:
             close()
-        text = _LINE_MARK.sub("", raw)
-        text = " ".join(_EMPHASIS.sub("", TAG.sub(" ", LINK.sub(link_text, text))).split())
+            raw = raw[mark.end() :]
+        if "[[" in raw:
+            raw = LINK.sub(link_text, raw)
+        if "<" in raw:
+            raw = TAG.sub(" ", raw)
+        text = " ".join(_EMPHASIS.sub("", raw).split())
         if text:
             out.append(text)
     close()
@@ -452,9 +459,13 @@ def stages_of(corpus: Corpus, G: nx.MultiDiGraph, node_id: str) -> set[str]:
 # Helpers
 
 
-#: Markup characters, as a space: every run of them but a lone hyphen (a run of two or more
-#: is matched whole, as the scan reaches it at its first character).
-_MARKUP = re.compile(r"[#*_`|>\[\]()!:-]{2,}|[#*_`|>\[\]()!:]")
+#: Markup characters become spaces: every run of them but a lone hyphen ("a-b" keeps its
+#: hyphen, "|---|" and "-:" go). The hyphens next to another markup character are found by
+#: :data:`_RUN_HYPHEN` (on the text as it was: a hyphen's neighbour is not yet a space), the
+#: rest by a translation table, which is faster than matching each character.
+_MARKS = "#*_`|>[]()!:"
+_RUN_HYPHEN = re.compile(r"-(?:(?=[#*_`|>\[\]()!:-])|(?<=[#*_`|>\[\]()!:-]-))")
+_MARKS_AS_SPACES = str.maketrans(dict.fromkeys(_MARKS, " "))
 
 
 def _stage_ancestors(corpus: Corpus, node_id: str) -> set[str]:
@@ -475,8 +486,9 @@ def _tools_of(G: nx.MultiDiGraph, n: str) -> Iterable[str]:
             yield u
 
 
-def _filter_values(corpus: Corpus, G: nx.MultiDiGraph) -> dict[str, list[str]]:
-    roles = {r for n in corpus for r in _neighbours_of_kind(G, n.id, "role")}
+def _filter_values(corpus: Corpus, docs: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
+    """The values each filter offers; the roles are those of the searched pages ``docs``."""
+    roles = {r for doc in docs for r in doc["roles"].split(",") if r}
     return {
         "framework": sorted({n.id for n in corpus if n.kind == "framework"}),
         "kind": sorted({n.kind for n in corpus}),
