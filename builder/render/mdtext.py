@@ -31,7 +31,10 @@ def resolve_links(corpus: Corpus, body: str, prefix: str = "") -> str:
     out: list[str] = []
     for line, in_code in body_lines(body):
         if not in_code:
-            line = LINK.sub(lambda m: _link(corpus, m, prefix), normalize_indent(line))
+            if line.startswith(" "):
+                line = normalize_indent(line)
+            if "[[" in line:
+                line = LINK.sub(lambda m: _link(corpus, m, prefix), line)
         out.append(line)
     return "\n".join(out)
 

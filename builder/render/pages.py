@@ -7,7 +7,7 @@ generated tree can be compared with golden files.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import jinja2
@@ -16,7 +16,6 @@ import networkx as nx
 from builder.graph import (
     AUTOMATES,
     FRAMEWORK,
-    KIND,
     LINKS_TO,
     REASON,
     RELATION,
@@ -194,32 +193,31 @@ def _automation(
             "framework": framework_title(corpus, corpus[v].framework or v),
             "reason": d[REASON],
         }
-        for _, v, d in sorted(G.out_edges(node.id, data=True), key=lambda e: e[1])
-        if d[RELATION] == AUTOMATES
+        for _, v, d in sorted(_automates(G.out_edges(node.id, data=True)), key=lambda e: e[1])
     ]
     automated_by = [
         {"id": u, "title": corpus[u].title, "reason": d[REASON]}
-        for u, _, d in sorted(G.in_edges(node.id, data=True), key=lambda e: e[0])
-        if d[RELATION] == AUTOMATES
+        for u, _, d in sorted(_automates(G.in_edges(node.id, data=True)), key=lambda e: e[0])
     ]
     return automates, automated_by
+
+
+def _automates(edges: Iterable[tuple[str, str, dict[str, Any]]]) -> list[tuple[str, str, Any]]:
+    return [e for e in edges if e[2][RELATION] == AUTOMATES]
 
 
 def _related_sections(corpus: Corpus, G: nx.MultiDiGraph, node: Guidance) -> list[dict[str, Any]]:
     """The roles and tasks next to the node in the graph, and the other pages that link to it;
     an empty section is left out."""
-    neighbours = [corpus[v] for v in _neighbours(G, node.id)]
+    # Each section sorts its members by title (and id): the order they come in is immaterial.
+    near = {corpus[v] for v in (*G.successors(node.id), *G.predecessors(node.id))}
+    people = [n for n in near if n.kind in PEOPLE_KINDS and n.id != node.id]
     backlinks = sorted(
         {corpus[u] for u, _, d in G.in_edges(node.id, data=True) if d[RELATION] == LINKS_TO},
         key=title_key,
     )
     sections = (
-        _related_section(
-            corpus,
-            node,
-            "Related roles and tasks",
-            [n for n in neighbours if n.kind in PEOPLE_KINDS],
-        ),
+        _related_section(corpus, node, "Related roles and tasks", people),
         _related_section(
             corpus, node, "Referenced by", [b for b in backlinks if b.kind not in PEOPLE_KINDS]
         ),
@@ -269,8 +267,3 @@ def _extra_facts(corpus: Corpus, node: Guidance) -> list[tuple[str, str]]:
             ("Outputs", cell("; ".join(node.outputs))),
         ]
     return [(label, value) for label, value in rows if value]
-
-
-def _neighbours(G: nx.MultiDiGraph, n: str) -> list[str]:
-    nodes = {v for _, v in G.out_edges(n)} | {u for u, _ in G.in_edges(n)}
-    return sorted(nodes - {n}, key=lambda v: (str(G.nodes[v][KIND]), str(G.nodes[v][TITLE]), v))
