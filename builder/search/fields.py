@@ -9,7 +9,6 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from whoosh import query as q
 from whoosh.scoring import BM25F, bm25
 
 from builder.search.segment import Analysed
@@ -47,8 +46,10 @@ def known_phrases(
     them once; a query then adds the stored scores, which are exactly whoosh's.
     """
 
+    from whoosh.query import Phrase  # not imported by a build (see analysed_phrases)
+
     def match(field: str, stems: list[str]) -> PhraseMatches:
-        hits = searcher.search(q.Phrase(field, stems, slop=1), limit=None)
+        hits = searcher.search(Phrase(field, stems, slop=1), limit=None)
         pairs = sorted((hit.docnum, hit.score) for hit in hits)
         return [d for d, _ in pairs], [sc for _, sc in pairs]
 
