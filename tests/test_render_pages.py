@@ -331,3 +331,26 @@ def test_rendering_copies_vis_network_without_importing_pyvis(make_project, tmp_
         docs / "assets" / "vendor" / "vis-network" / "vis-network.min.js"
     ).stat().st_size > 400_000
     assert done.stdout.split() == []
+
+
+def test_acronym_pattern_finds_what_one_pattern_per_acronym_finds():
+    """The glossary's one pattern (grouped by first letter) against each acronym on its own,
+    over every page of the real content and some made-up edge cases."""
+    import re
+
+    from builder.config import BuildConfig
+    from builder.render.glossary import acronym_pattern
+
+    corpus = check(BuildConfig.from_root(REPO)).corpus
+    acronyms = {t.term for t in corpus.glossary if t.is_acronym}
+    pattern = acronym_pattern(corpus.glossary)
+    assert pattern is not None and len(acronyms) > 50
+    texts = ["\n".join([n.title, n.summary, n.body]) for n in corpus]
+    texts += [" ".join(sorted(acronyms)), "-".join(sorted(acronyms)), "ITILv3 CABs e-CAB (CAB)"]
+    for text in texts:
+        expected = {a for a in acronyms if re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", text)}
+        found = set(pattern.findall(text))
+        # One match cannot hide another: acronyms overlap only where one contains a space.
+        if not any(" " in a for a in expected):
+            assert found == expected, text[:80]
+        assert found <= expected

@@ -52,7 +52,11 @@ def acronym_pattern(glossary: tuple[Term, ...]) -> re.Pattern[str] | None:
     terms = sorted({t.term for t in glossary if t.is_acronym}, key=lambda t: (-len(t), t))
     if not terms:
         return None
-    # The lookahead on first letters lets the engine skip, cheaply, most places in a page.
-    first = "".join(sorted({re.escape(t[0]) for t in terms}))
-    alternatives = "|".join(re.escape(t) for t in terms)
+    # The lookahead on first letters lets the engine skip, cheaply, most places in a page;
+    # where one matches, only the acronyms of that letter are tried, longest first as before.
+    rests: dict[str, list[str]] = {}
+    for t in terms:
+        rests.setdefault(t[0], []).append(re.escape(t[1:]))
+    first = "".join(sorted(re.escape(f) for f in rests))
+    alternatives = "|".join(f"{re.escape(f)}(?:{'|'.join(r)})" for f, r in sorted(rests.items()))
     return re.compile(rf"(?=[{first}])(?<![\w-])({alternatives})(?![\w-])")
