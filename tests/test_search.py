@@ -312,3 +312,16 @@ def test_plain_text_drops_markup_runs_but_a_lone_hyphen(text):
     # is a single hyphen.
     expected = re.sub(r"[#*_`|>\[\]()!:-]{1,}", lambda m: " " if m.group(0) != "-" else "-", text)
     assert plain_text(text, Corpus.of(())) == " ".join(expected.split())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab .!?\n\t\u00a0", max_size=40))
+def test_sentences_break_at_the_spaces_after_a_mark(text):
+    import re
+
+    from builder.search.text import sentence_bounds
+
+    # The rule as first written: a break is a run of spaces right after . ! or ?
+    breaks = list(re.finditer(r"(?<=[.!?])\s+", text))
+    expected = [0, *(m.end() for m in breaks), *(m.start() for m in breaks), len(text)]
+    assert sentence_bounds(text) == expected
