@@ -39,11 +39,16 @@ class Relevance:
 
     def __init__(self, corpus: Corpus) -> None:
         counts = {n.id: _terms(corpus, n) for n in corpus}
-        df = Counter(t for vector in counts.values() for t in vector)
+        df: Counter[str] = Counter()
+        for vector in counts.values():
+            df.update(vector.keys())
         total = len(counts)
         idf = {t: math.log(total / pages) for t, pages in df.items()}
+        # 1 + log(f) for each count f a page has (a few dozen values, 72,000 uses).
+        top = max((max(v.values(), default=0) for v in counts.values()), default=0)
+        tf = [0.0, *(1 + math.log(f) for f in range(1, top + 1))]
         self._vectors = {
-            node_id: _unit({t: (1 + math.log(f)) * idf[t] for t, f in v.items()})
+            node_id: _unit({t: tf[f] * idf[t] for t, f in v.items()})
             for node_id, v in counts.items()
         }
 
