@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from builder.config import BuildConfig
 from builder.errors import Problem, SourceLocation, sort_problems
@@ -19,6 +19,7 @@ from builder.load.yamlutil import LineDict, decode, parse_yaml
 from builder.model import Automation, Guidance, Link, Section
 
 __all__ = [
+    "BodyScan",
     "body_lines",
     "count_steps",
     "count_words",
@@ -113,7 +114,7 @@ def guidance_of(
     problems = sort_problems(problems)
     if not isinstance(node_id, str) or not node_id:
         return None, problems
-    sections, links = scan_body(body, path, body_line)
+    scan = scan_body(body, path, body_line)
     node = Guidance(
         id=node_id,
         kind=_str(data, "kind"),
@@ -145,12 +146,12 @@ def guidance_of(
         subprocesses=subprocesses,
         used_by=_strs(data, "used_by"),
         fields=fields,
-        steps=count_steps(body),
+        steps=scan.steps,
         body=body,
         body_line=body_line,
-        sections=tuple(sections),
-        links=tuple(links),
-        words=count_words(body),
+        sections=tuple(scan.sections),
+        links=tuple(scan.links),
+        words=scan.words,
         field_lines=tuple(sorted(data.key_lines.items())),
     )
     return node, problems
@@ -162,22 +163,7 @@ def count_words(body: str) -> int:
     >>> count_words("## Scope\\nTwo words [[a-b|here]].\\n```\\nnot counted\\n```")
     3
     """
-    kept: list[str] = []
-    for line, in_code in body_lines(body):
-        if in_code or line.lstrip().startswith("#"):
-            continue
-        # Links and tags are replaced line by line (neither may span lines); words never
-        # span lines, so they are counted over all the kept lines at once.
-        if "[[" in line:
-            line = LINK.sub(_link_words, line)
-        if "<" in line:
-            line = TAG.sub(" ", line)
-        kept.append(line)
-    return len(WORD.findall("\n".join(kept)))
-
-
-def _link_words(m: re.Match[str]) -> str:
-    return m.group(2) or "link"
+    return scan_body(body, "", 1).words
 
 
 def count_steps(body: str) -> int:
@@ -186,35 +172,61 @@ def count_steps(body: str) -> int:
     >>> count_steps("## Steps\\n1. **Do.** Why.\\n    1. sub\\n2. Next.\\n## Done when\\n1. x")
     2
     """
-    steps = 0
-    inside = False
-    for line, in_code in body_lines(body):
-        if in_code:
-            continue
-        heading = HEADING.match(line)
-        if heading:
-            inside = heading.group(1) == "Steps"
-        elif inside and STEP.match(line):
-            steps += 1
-    return steps
+    return scan_body(body, "", 1).steps
 
 
-def scan_body(body: str, path: str, first_line: int) -> tuple[list[Section], list[Link]]:
-    """Return the ``##`` sections and ``[[links]]`` of a body whose first line is ``first_line``."""
+class BodyScan(NamedTuple):
+    """What a page body holds, read in one pass over its lines (code blocks aside)."""
+
+    #: The ``##`` sections, where each is.
+    sections: list[Section]
+    #: The ``[[links]]``, where each is.
+    links: list[Link]
+    #: The top-level numbered items of the ``## Steps`` section.
+    steps: int
+    #: The words, leaving out headings, HTML tags and link ids (a link counts its text).
+    words: int
+
+
+def scan_body(body: str, path: str, first_line: int) -> BodyScan:
+    """Read a body whose first line is ``first_line``: see :class:`BodyScan`.
+
+    >>> scan = scan_body("## Steps\\n1. See [[a|the A]].\\n```\\n[[b]]\\n```", "x.md", 5)
+    >>> [str(s.location) for s in scan.sections], [li.target for li in scan.links], scan[2:]
+    (['x.md:5'], ['a'], (1, 4))
+    """
     sections: list[Section] = []
     links: list[Link] = []
+    steps = 0
+    in_steps = False
+    prose: list[str] = []  # the lines whose words count, links and tags replaced
     for offset, (line, in_code) in enumerate(body_lines(body)):
         if in_code:
             continue
         heading = HEADING.match(line)
         if heading:
             sections.append(Section(heading.group(1), SourceLocation(path, first_line + offset)))
+            in_steps = heading.group(1) == "Steps"
+        elif in_steps and STEP.match(line):
+            steps += 1
         if "[[" in line:
             loc = SourceLocation(path, first_line + offset)
             for m in LINK.finditer(line):
                 text = m.group(2).strip() if m.group(2) else None
                 links.append(Link(m.group(1).strip(), text, loc))
-    return sections, links
+        if line.lstrip().startswith("#"):
+            continue
+        if "[[" in line:
+            line = LINK.sub(_link_words, line)
+        if "<" in line:
+            line = TAG.sub(" ", line)
+        prose.append(line)
+    # Words never span lines: they are counted over all the kept lines at once.
+    return BodyScan(sections, links, steps, len(WORD.findall("\n".join(prose))))
+
+
+def _link_words(m: re.Match[str]) -> str:
+    return m.group(2) or "link"
 
 
 def body_lines(body: str) -> Iterator[tuple[str, bool]]:

@@ -321,9 +321,9 @@ def _extend(
     new_body = "\n".join(p.text for p in merged)
     sections, links = [], []
     for p in merged:
-        s, li = scan_body(p.text, p.path, p.line)
-        sections += s
-        links += li
+        scan = scan_body(p.text, p.path, p.line)
+        sections += scan.sections
+        links += scan.links
     if "title" in updates and updates["title"] != node.title:
         updates["standard_title"] = node.standard_title or node.title
     aliases = [*node.aliases, *_strs(data, "aliases")]
