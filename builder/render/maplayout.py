@@ -169,20 +169,7 @@ def columns_layout(
     sides = list(sides or ["right"] * len(columns))
     layout = Layout(label_width=label_width)
     top = MARGIN + (CAPTION if titles else 0)
-    cursor = MARGIN
-    right_edge = cursor
-    xs: list[float] = []
-    for side in sides:
-        if side == "left":
-            xs.append(cursor + label_width + 6 + NODE)
-            right_edge = xs[-1] + NODE
-        elif side == "above":
-            xs.append(cursor + label_width / 2)
-            right_edge = cursor + label_width
-        else:
-            xs.append(cursor + NODE)
-            right_edge = xs[-1] + NODE + 6 + label_width
-        cursor = right_edge + gap
+    xs, right_edge = _column_xs(sides, label_width, gap)
     layout.width = right_edge + MARGIN
     heights: dict[str, float] = {}
     for column, side in zip(columns, sides, strict=True):
@@ -225,6 +212,25 @@ def columns_layout(
                 }
             )
     return layout
+
+
+def _column_xs(sides: Sequence[str], label_width: float, gap: float) -> tuple[list[float], float]:
+    """Return the x of each column's nodes, left to right, and the right edge of the last
+    column's labels: a label goes left of its node, above it, or right of it (``sides``)."""
+    cursor = right_edge = MARGIN
+    xs: list[float] = []
+    for side in sides:
+        if side == "left":
+            xs.append(cursor + label_width + 6 + NODE)
+            right_edge = xs[-1] + NODE
+        elif side == "above":
+            xs.append(cursor + label_width / 2)
+            right_edge = cursor + label_width
+        else:
+            xs.append(cursor + NODE)
+            right_edge = xs[-1] + NODE + 6 + label_width
+        cursor = right_edge + gap
+    return xs, right_edge
 
 
 def blocks_layout(
