@@ -81,9 +81,9 @@ def analysed_phrases(
         ids, scores = [], []
         for docnum in sorted(set.intersection(*(set(p) for p in postings))):
             values = [p[docnum] for p in postings]
-            starts = set(analysed.positions_in(field, docnum, stems[0], values[0][1]))
+            starts = set(analysed.decode_positions(field, values[0][1]))
             for i, (_, vbytes) in enumerate(values[1:], 1):
-                starts &= {p - i for p in analysed.positions_in(field, docnum, stems[i], vbytes)}
+                starts &= {p - i for p in analysed.decode_positions(field, vbytes)}
             if not starts:
                 continue
             length = analysed.read_length(docnum, field)

@@ -108,9 +108,6 @@ class Analysed:
     #: Each document's distinct words in its fast fields, as typed: lowercase, not stemmed,
     #: stop words kept (the spelling table is made from them).
     words: list[set[str]] = field(default_factory=list)
-    #: Fast field -> docnum -> term -> positions, as the fast analysis made them (what the
-    #: postings encode), so that phrase matching need not decode them again.
-    positions: dict[str, dict[int, dict[str, list[int]]]] = field(default_factory=dict)
 
     def stored(self, docnum: int) -> dict[str, Any]:
         """The stored fields of a document, as ``reader.stored_fields`` returns them."""
@@ -129,12 +126,6 @@ class Analysed:
         """The positions an encoded value of field ``name`` holds."""
         found: list[int] = self.schema[name].format.decode_positions(vbytes)
         return found
-
-    def positions_in(self, name: str, docnum: int, text: str, vbytes: bytes) -> list[int]:
-        """The positions of term ``text`` in a document's field, its posting's value being
-        ``vbytes``: as the fast analysis kept them, else decoded."""
-        kept = self.positions.get(name, {}).get(docnum)
-        return kept[text] if kept is not None else self.decode_positions(name, vbytes)
 
     def read_length(self, docnum: int, name: str) -> int:
         """A document's field length as whoosh reads it back (one byte, rounded)."""
@@ -167,15 +158,14 @@ def analyse(
             if fieldobj.vector or fieldobj.separate_spelling() or fieldobj.column_type:
                 msg = f"field {name!r}: vectors, spelling fields and columns are not supported"
                 raise ValueError(msg)
-            if name in fast:
-                positions = fast[name](value, seen)
-                out.positions.setdefault(name, {})[docnum] = positions
-                items = _word_values(fieldobj.format, positions, encoded)
-            else:
-                items = [
+            items = (
+                _word_values(fieldobj.format, fast[name](value, seen), encoded)
+                if name in fast
+                else [
                     (text.decode("utf-8"), freq, weight, vbytes)
                     for text, freq, weight, vbytes in fieldobj.index(value)
                 ]
+            )
             length = 0
             if items:
                 # A field is in the postings once it has a term (whoosh's writer starts a
