@@ -464,7 +464,8 @@ def stages_of(corpus: Corpus, G: nx.MultiDiGraph, node_id: str) -> set[str]:
 #: :data:`_RUN_HYPHEN` (on the text as it was: a hyphen's neighbour is not yet a space), the
 #: rest by a translation table, which is faster than matching each character.
 _MARKS = "#*_`|>[]()!:"
-_RUN_HYPHEN = re.compile(r"-(?:(?=[#*_`|>\[\]()!:-])|(?<=[#*_`|>\[\]()!:-]-))")
+_ANY_MARK = f"[{re.escape(_MARKS)}-]"  # a hyphen's neighbour in a run: a mark or a hyphen
+_RUN_HYPHEN = re.compile(rf"-(?:(?={_ANY_MARK})|(?<={_ANY_MARK}-))")
 _MARKS_AS_SPACES = str.maketrans(dict.fromkeys(_MARKS, " "))
 
 
